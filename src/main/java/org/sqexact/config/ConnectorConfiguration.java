@@ -1,0 +1,184 @@
+package org.sqexact.config;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqexact.exact.ExactApi;
+import org.sqexact.exact.ExactDivisionCheck;
+import org.sqexact.exact.ExactGateway;
+import org.sqexact.exact.ExactRateGovernor;
+import org.sqexact.exact.ExactTokenClient;
+import org.sqexact.exact.ExactTokenManager;
+import org.sqexact.ops.Alerts;
+import org.sqexact.ops.ConnectorHealthCheck;
+import org.sqexact.squarespace.SquarespaceApi;
+import org.sqexact.squarespace.SquarespaceGateway;
+import org.sqexact.squarespace.SquarespaceOrderPages;
+import org.sqexact.squarespace.SquarespacePause;
+import org.sqexact.store.ActivityLog;
+import org.sqexact.store.ConnectionStore;
+import org.sqexact.store.ConnectionStore.ConnectionInfo;
+import org.sqexact.store.Database;
+import org.sqexact.store.SecretBox;
+import org.sqexact.store.TokenStore;
+import org.sqexact.store.Watermarks;
+
+/**
+ * Wires the connector's beans from the settings and binds them in Camel's registry under the names
+ * the YAML routes use. Runs before the routes are loaded.
+ *
+ * <p>Tests may bind a {@link Clock} named {@code connectorClock} first to control time.
+ */
+public final class ConnectorConfiguration implements CamelConfiguration {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ConnectorConfiguration.class);
+
+  /** Registry name of an optional clock that replaces the system clock (tests). */
+  public static final String CLOCK = "connectorClock";
+
+  @Override
+  public void configure(CamelContext context) throws Exception {
+    PropertiesComponent pc = context.getPropertiesComponent();
+    ConnectorSettings settings =
+        ConnectorSettings.load(key -> pc.resolveProperty(key).orElse(null));
+    Registry registry = context.getRegistry();
+    Clock clock = registry.lookupByNameAndType(CLOCK, Clock.class);
+    if (clock == null) {
+      clock = Clock.systemUTC();
+    }
+    registry.bind("connectorSettings", settings);
+
+    if (settings.demo()) {
+      DemoMode.start(context, settings, clock);
+    }
+
+    Database db = Database.open(settings.dbUrl(), settings.dbUser(), settings.dbPassword());
+    context.addService(new Closer(db), true);
+    SecretBox box = SecretBox.fromSettings(settings.secretKey(), settings.dataDir());
+    ConnectionInfo connection =
+        new ConnectionStore(db, clock)
+            .ensure(
+                settings.connectionId(),
+                settings.exactDivision(),
+                settings.squarespaceApiUrl().toString(),
+                settings.ordersSince());
+    TokenStore tokenStore = new TokenStore(db, box, connection.id(), clock);
+    tokenStore.seed(settings.exactRefreshToken());
+
+    ActivityLog activity =
+        new ActivityLog(db, connection.id(), clock, settings.activityRetention());
+    Watermarks watermarks = new Watermarks(db, connection.id(), clock);
+    Alerts alerts = new Alerts(activity, clock);
+    ProducerTemplate template = context.createProducerTemplate();
+    alerts.useTemplate(template);
+
+    ExactRateGovernor governor =
+        new ExactRateGovernor(
+            clock,
+            d -> Thread.sleep(Math.max(1, d.toMillis())),
+            settings.exactOrderSharePercent(),
+            settings.exactClientErrorStop(),
+            settings.exactRateMaxWait(),
+            alerts);
+    ExactTokenClient tokenClient =
+        new ExactTokenClient(
+            template,
+            settings.exactTokenUrl().toString(),
+            settings.exactClientId(),
+            settings.exactClientSecret());
+    ExactTokenManager tokens =
+        new ExactTokenManager(
+            tokenStore,
+            tokenClient,
+            clock,
+            settings.exactMinRefreshInterval(),
+            settings.exactRefreshIdleWarning(),
+            settings.exactRefreshKeepAlive(),
+            alerts);
+    ExactGateway exactGateway =
+        new ExactGateway(
+            tokens, governor, activity, clock, settings.exactRestUrl(), settings.exactDivision());
+    ExactApi exactApi = new ExactApi(template);
+    ExactDivisionCheck divisionCheck =
+        new ExactDivisionCheck(exactApi, settings.exactDivision(), alerts);
+
+    SquarespacePause pause =
+        new SquarespacePause(
+            clock,
+            d -> Thread.sleep(Math.max(1, d.toMillis())),
+            settings.squarespaceRateLimitPause(),
+            settings.squarespaceRateLimitPause().plusSeconds(10));
+    SquarespaceGateway squarespaceGateway =
+        new SquarespaceGateway(
+            pause,
+            activity,
+            clock,
+            settings.squarespaceApiUrl(),
+            settings.squarespaceApiKey(),
+            settings.squarespaceUserAgent());
+    SquarespaceApi squarespaceApi = new SquarespaceApi(template);
+    SquarespaceOrderPages orderPages =
+        new SquarespaceOrderPages(
+            watermarks,
+            clock,
+            connection.ordersSince(),
+            List.of("PAID"),
+            Duration.ofMinutes(5),
+            Duration.ofSeconds(5));
+
+    registry.bind("connectorClock", clock);
+    registry.bind("connectorDatabase", db);
+    registry.bind("connectorDataSource", db.dataSource());
+    registry.bind("activityLog", activity);
+    registry.bind("watermarks", watermarks);
+    registry.bind("alerts", alerts);
+    registry.bind("exactRateGovernor", governor);
+    registry.bind("exactTokenManager", tokens);
+    registry.bind("exactGateway", exactGateway);
+    registry.bind("exactApi", exactApi);
+    registry.bind("exactDivisionCheck", divisionCheck);
+    registry.bind("squarespacePause", pause);
+    registry.bind("squarespaceGateway", squarespaceGateway);
+    registry.bind("squarespaceApi", squarespaceApi);
+    registry.bind("squarespaceOrderPages", orderPages);
+
+    HealthCheckRegistry health = HealthCheckRegistry.get(context);
+    if (health != null) {
+      health.register(new ConnectorHealthCheck(tokens, divisionCheck));
+    }
+
+    pc.addOverrideProperty(
+        "sync.poll-interval-millis", Long.toString(settings.pollInterval().toMillis()));
+    LOG.info(
+        "Connector '{}' set up: Exact Online division {} at {}, Squarespace at {}, database {}{}",
+        connection.id(),
+        settings.exactDivision(),
+        settings.exactBaseUrl(),
+        settings.squarespaceApiUrl(),
+        settings.dbUrl().replaceAll("(?i)password=[^;&]*", "password=***"),
+        settings.demo() ? " (DEMO: built-in sandbox, no real shop or administration)" : "");
+  }
+
+  /** Closes the database when Camel stops. */
+  private static final class Closer extends ServiceSupport {
+    private final AutoCloseable closeable;
+
+    Closer(AutoCloseable closeable) {
+      this.closeable = closeable;
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+      closeable.close();
+    }
+  }
+}

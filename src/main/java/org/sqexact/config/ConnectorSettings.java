@@ -1,0 +1,438 @@
+package org.sqexact.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Every setting of the connector, read once at start-up from Camel's properties ({@code
+ * application.properties}, overridden by environment variables) and checked. A missing or malformed
+ * value raises a {@link SettingsException} whose message names the environment variable and the
+ * property.
+ *
+ * <p>Each property {@code a.b-c} can be given as the environment variable {@code A_B_C}.
+ */
+public final class ConnectorSettings {
+
+  /** Whether the built-in demo sandbox replaces both APIs. */
+  public enum DemoMode {
+    AUTO,
+    ON,
+    OFF
+  }
+
+  // Squarespace
+  private URI squarespaceApiUrl;
+  private String squarespaceApiKey;
+  private String squarespaceUserAgent;
+  private Duration squarespaceRateLimitPause;
+
+  // Exact Online
+  private URI exactBaseUrl;
+  private String exactClientId;
+  private String exactClientSecret;
+  private String exactRefreshToken;
+  private int exactDivision;
+  private Duration exactMinRefreshInterval;
+  private Duration exactRefreshIdleWarning;
+  private Duration exactRefreshKeepAlive;
+  private int exactOrderSharePercent;
+  private int exactClientErrorStop;
+  private Duration exactRateMaxWait;
+  private int exactRetryMaxRedeliveries;
+
+  // Connector
+  private String dbUrl;
+  private String dbUser;
+  private String dbPassword;
+  private int httpPort;
+  private String secretKey;
+  private Path dataDir;
+  private String connectionId;
+  private boolean demo;
+  private int demoPort;
+  private Duration activityRetention;
+
+  // Sync
+  private Instant ordersSince;
+  private Duration pollInterval;
+
+  private ConnectorSettings() {}
+
+  /**
+   * Reads and checks the settings.
+   *
+   * @param property looks a property up by key; returns null or blank when it is not set
+   */
+  public static ConnectorSettings load(Function<String, String> property) {
+    Reader r = new Reader(property);
+    ConnectorSettings s = new ConnectorSettings();
+
+    DemoMode demoMode = r.enumValue("connector.demo", DemoMode.class, DemoMode.AUTO);
+    String apiKey = r.optional("squarespace.api-key");
+    String clientId = r.optional("exact.client-id");
+    String clientSecret = r.optional("exact.client-secret");
+    String refreshToken = r.optional("exact.refresh-token");
+    String division = r.optional("exact.division");
+    boolean anyCredential =
+        apiKey != null
+            || clientId != null
+            || clientSecret != null
+            || refreshToken != null
+            || division != null;
+    if (demoMode == DemoMode.ON && anyCredential) {
+      throw new SettingsException(
+          Reader.name("connector.demo")
+              + " is 'on', but real credentials are configured: the demo never runs against a"
+              + " real shop or administration; remove the credentials or the setting");
+    }
+    s.demo = demoMode == DemoMode.ON || (demoMode == DemoMode.AUTO && !anyCredential);
+    s.demoPort = r.integer("connector.demo-port", 0, 0, 65535);
+
+    s.squarespaceApiUrl = r.url("squarespace.api-url", "https://api.squarespace.com");
+    s.squarespaceUserAgent =
+        r.text("squarespace.user-agent", "squarespace-exact-connector/0.1 (self-hosted)");
+    s.squarespaceRateLimitPause = r.seconds("squarespace.rate-limit-pause", 60, 1, 3600);
+
+    s.exactBaseUrl = r.url("exact.base-url", "https://start.exactonline.nl");
+    s.exactMinRefreshInterval = r.seconds("exact.token.min-refresh-interval", 570, 570, 599);
+    s.exactRefreshIdleWarning =
+        Duration.ofDays(r.integer("exact.token.idle-warning-days", 25, 1, 29));
+    s.exactRefreshKeepAlive = Duration.ofDays(r.integer("exact.token.keep-alive-days", 7, 1, 29));
+    s.exactOrderSharePercent = r.integer("exact.rate.order-share-percent", 40, 0, 90);
+    s.exactClientErrorStop = r.integer("exact.rate.client-error-stop", 8, 1, 10);
+    s.exactRateMaxWait = r.seconds("exact.rate.max-wait", 75, 1, 3600);
+    s.exactRetryMaxRedeliveries = r.integer("exact.retry.max-redeliveries", 4, 0, 10);
+
+    if (s.demo) {
+      s.squarespaceApiKey = apiKey;
+      s.exactClientId = clientId;
+      s.exactClientSecret = clientSecret;
+      s.exactRefreshToken = refreshToken;
+      s.exactDivision = 0;
+    } else {
+      s.squarespaceApiKey = r.required("squarespace.api-key", apiKey);
+      s.exactClientId = r.required("exact.client-id", clientId);
+      s.exactClientSecret = r.required("exact.client-secret", clientSecret);
+      s.exactRefreshToken = refreshToken; // only needed while the token store is empty
+      s.exactDivision = r.integer("exact.division", null, 1, Integer.MAX_VALUE);
+    }
+
+    s.dataDir = Path.of(r.text("connector.data-dir", "./data"));
+    String defaultDb =
+        "jdbc:h2:file:"
+            + s.dataDir.resolve(s.demo ? "demo" : "connector").toString().replace('\\', '/')
+            + ";AUTO_SERVER=TRUE";
+    s.dbUrl = r.text("connector.db-url", defaultDb);
+    if (!s.dbUrl.startsWith("jdbc:")) {
+      throw new SettingsException(
+          Reader.name("connector.db-url")
+              + " must be a JDBC URL such as jdbc:postgresql://host/db, got '"
+              + s.dbUrl
+              + "'");
+    }
+    s.dbUser = r.text("connector.db-user", s.dbUrl.startsWith("jdbc:h2:") ? "sa" : "");
+    s.dbPassword = Optional.ofNullable(r.optional("connector.db-password")).orElse("");
+    s.httpPort = r.integer("connector.http-port", 8080, 0, 65535);
+    s.secretKey = r.optional("connector.secret-key");
+    s.connectionId = r.text("connector.connection-id", "default");
+    if (!s.connectionId.matches("[A-Za-z0-9_.-]{1,64}")) {
+      throw new SettingsException(
+          Reader.name("connector.connection-id")
+              + " may hold only letters, digits, '.', '_' and '-' (at most 64), got '"
+              + s.connectionId
+              + "'");
+    }
+
+    s.activityRetention =
+        Duration.ofDays(r.integer("connector.activity-retention-days", 30, 1, 3650));
+    s.ordersSince = r.instant("sync.orders-since");
+    s.pollInterval = r.seconds("sync.poll-interval", 60, 5, 86400);
+    return s;
+  }
+
+  /** The environment variable that sets a property: {@code a.b-c} → {@code A_B_C}. */
+  public static String envName(String key) {
+    return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+
+  /** Typed, checked access to properties. */
+  static final class Reader {
+    private final Function<String, String> property;
+
+    Reader(Function<String, String> property) {
+      this.property = property;
+    }
+
+    static String name(String key) {
+      return envName(key) + " (" + key + ")";
+    }
+
+    String optional(String key) {
+      String v = property.apply(key);
+      return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    String required(String key, String value) {
+      if (value == null) {
+        throw new SettingsException(name(key) + " is required but not set");
+      }
+      return value;
+    }
+
+    String text(String key, String defaultValue) {
+      String v = optional(key);
+      return v == null ? defaultValue : v;
+    }
+
+    int integer(String key, Integer defaultValue, int min, int max) {
+      String v = optional(key);
+      if (v == null) {
+        if (defaultValue == null) {
+          throw new SettingsException(name(key) + " is required but not set");
+        }
+        return defaultValue;
+      }
+      try {
+        int i = Integer.parseInt(v);
+        if (i < min || i > max) {
+          throw new SettingsException(
+              name(key) + " must be between " + min + " and " + max + ", got '" + v + "'");
+        }
+        return i;
+      } catch (NumberFormatException e) {
+        throw new SettingsException(name(key) + " must be a whole number, got '" + v + "'");
+      }
+    }
+
+    Duration seconds(String key, int defaultSeconds, int min, int max) {
+      return Duration.ofSeconds(integer(key, defaultSeconds, min, max));
+    }
+
+    URI url(String key, String defaultValue) {
+      String v = text(key, defaultValue);
+      try {
+        URI uri = new URI(v.endsWith("/") ? v.substring(0, v.length() - 1) : v);
+        if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())
+            || uri.getHost() == null) {
+          throw new SettingsException(
+              name(key) + " must be an http(s) URL such as " + defaultValue + ", got '" + v + "'");
+        }
+        return uri;
+      } catch (java.net.URISyntaxException e) {
+        throw new SettingsException(name(key) + " is not a valid URL: '" + v + "'");
+      }
+    }
+
+    <E extends Enum<E>> E enumValue(String key, Class<E> type, E defaultValue) {
+      String v = optional(key);
+      if (v == null) {
+        return defaultValue;
+      }
+      String normalised = v.toUpperCase(Locale.ROOT);
+      if (normalised.equals("TRUE")) {
+        normalised = "ON";
+      } else if (normalised.equals("FALSE")) {
+        normalised = "OFF";
+      }
+      try {
+        return Enum.valueOf(type, normalised);
+      } catch (IllegalArgumentException e) {
+        StringBuilder allowed = new StringBuilder();
+        for (E c : type.getEnumConstants()) {
+          allowed
+              .append(allowed.length() == 0 ? "" : ", ")
+              .append(c.name().toLowerCase(Locale.ROOT));
+        }
+        throw new SettingsException(name(key) + " must be one of " + allowed + ", got '" + v + "'");
+      }
+    }
+
+    /** Lenient: an ISO date, a date-time with or without offset (UTC assumed). */
+    Instant instant(String key) {
+      String v = optional(key);
+      if (v == null) {
+        return null;
+      }
+      try {
+        return OffsetDateTime.parse(v).toInstant();
+      } catch (DateTimeParseException ignored) {
+        // try the next shape
+      }
+      try {
+        return LocalDateTime.parse(v).toInstant(ZoneOffset.UTC);
+      } catch (DateTimeParseException ignored) {
+        // try the next shape
+      }
+      try {
+        return LocalDate.parse(v).atStartOfDay().toInstant(ZoneOffset.UTC);
+      } catch (DateTimeParseException e) {
+        throw new SettingsException(
+            name(key)
+                + " must be an ISO date or date-time such as 2026-11-01T00:00:00Z, got '"
+                + v
+                + "'");
+      }
+    }
+  }
+
+  public URI squarespaceApiUrl() {
+    return squarespaceApiUrl;
+  }
+
+  public String squarespaceApiKey() {
+    return squarespaceApiKey;
+  }
+
+  public String squarespaceUserAgent() {
+    return squarespaceUserAgent;
+  }
+
+  public Duration squarespaceRateLimitPause() {
+    return squarespaceRateLimitPause;
+  }
+
+  public URI exactBaseUrl() {
+    return exactBaseUrl;
+  }
+
+  public String exactClientId() {
+    return exactClientId;
+  }
+
+  public String exactClientSecret() {
+    return exactClientSecret;
+  }
+
+  public String exactRefreshToken() {
+    return exactRefreshToken;
+  }
+
+  public int exactDivision() {
+    return exactDivision;
+  }
+
+  public Duration exactMinRefreshInterval() {
+    return exactMinRefreshInterval;
+  }
+
+  public Duration exactRefreshIdleWarning() {
+    return exactRefreshIdleWarning;
+  }
+
+  public Duration exactRefreshKeepAlive() {
+    return exactRefreshKeepAlive;
+  }
+
+  public int exactOrderSharePercent() {
+    return exactOrderSharePercent;
+  }
+
+  public int exactClientErrorStop() {
+    return exactClientErrorStop;
+  }
+
+  public Duration exactRateMaxWait() {
+    return exactRateMaxWait;
+  }
+
+  public int exactRetryMaxRedeliveries() {
+    return exactRetryMaxRedeliveries;
+  }
+
+  public String dbUrl() {
+    return dbUrl;
+  }
+
+  public String dbUser() {
+    return dbUser;
+  }
+
+  public String dbPassword() {
+    return dbPassword;
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public String secretKey() {
+    return secretKey;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public String connectionId() {
+    return connectionId;
+  }
+
+  public boolean demo() {
+    return demo;
+  }
+
+  public int demoPort() {
+    return demoPort;
+  }
+
+  public Duration activityRetention() {
+    return activityRetention;
+  }
+
+  public Instant ordersSince() {
+    return ordersSince;
+  }
+
+  public Duration pollInterval() {
+    return pollInterval;
+  }
+
+  /**
+   * Points both APIs at the demo sandbox and uses its credentials. Only called when {@link #demo()}
+   * is true, i.e. when no real credential is configured.
+   */
+  public void useDemoSandbox(
+      URI squarespaceUrl,
+      String apiKey,
+      URI exactUrl,
+      String clientId,
+      String clientSecret,
+      String refreshToken,
+      int division) {
+    if (!demo) {
+      throw new IllegalStateException("the demo sandbox is never used with real credentials");
+    }
+    this.squarespaceApiUrl = squarespaceUrl;
+    this.squarespaceApiKey = apiKey;
+    this.exactBaseUrl = exactUrl;
+    this.exactClientId = clientId;
+    this.exactClientSecret = clientSecret;
+    this.exactRefreshToken = refreshToken;
+    this.exactDivision = division;
+  }
+
+  /** Exact Online's token endpoint, derived from the base URL. */
+  public URI exactTokenUrl() {
+    return URI.create(exactBaseUrl + "/api/oauth2/token");
+  }
+
+  /** Exact Online's authorisation endpoint, derived from the base URL. */
+  public URI exactAuthUrl() {
+    return URI.create(exactBaseUrl + "/api/oauth2/auth");
+  }
+
+  /** Exact Online's REST root, derived from the base URL. */
+  public URI exactRestUrl() {
+    return URI.create(exactBaseUrl + "/api/v1");
+  }
+}

@@ -1,0 +1,134 @@
+package org.sqexact.exact;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.sqexact.exact.ExactRateGovernor.Priority;
+
+/**
+ * What Java beans use to talk to Exact Online. Every call is sent to the {@code exact-call} route
+ * ({@code direct:exact-call}), so it shows in route traces and obeys the gateway's rules.
+ */
+public final class ExactApi {
+
+  private final ProducerTemplate template;
+
+  public ExactApi(ProducerTemplate template) {
+    this.template = template;
+  }
+
+  /** One page of an entity set: the rows and the link to the next page, if any. */
+  public record Page(List<JsonNode> rows, String next) {}
+
+  /** GETs one page of {@code path} (e.g. {@code crm/Accounts}) in the division. */
+  public Page page(String path, OData.Query query, Priority priority) {
+    return toPage(call("GET", path, query.encoded(), null, priority, true));
+  }
+
+  /** GETs the page a {@code __next} link points to. */
+  public Page next(String nextLink, Priority priority) {
+    int q = nextLink.indexOf('?');
+    String path = q >= 0 ? nextLink.substring(0, q) : nextLink;
+    String query = q >= 0 ? nextLink.substring(q + 1) : null;
+    return toPage(call("GET", path, query, null, priority, true));
+  }
+
+  /** GETs every page of {@code path}, following {@code __next}. */
+  public List<JsonNode> all(String path, OData.Query query, Priority priority) {
+    List<JsonNode> rows = new ArrayList<>();
+    forEachPage(path, query, priority, page -> rows.addAll(page.rows()));
+    return rows;
+  }
+
+  /** GETs every page of {@code path}, handing each to {@code consumer} as it arrives. */
+  public void forEachPage(
+      String path, OData.Query query, Priority priority, Consumer<Page> consumer) {
+    Page page = page(path, query, priority);
+    consumer.accept(page);
+    while (page.next() != null) {
+      page = next(page.next(), priority);
+      consumer.accept(page);
+    }
+  }
+
+  /** POSTs a new entity; returns the entity Exact created ({@code d}). */
+  public JsonNode post(String path, JsonNode body, Priority priority) {
+    JsonNode response = call("POST", path, null, body, priority, true);
+    return response == null ? null : response.path("d");
+  }
+
+  /** PUTs changes to an existing entity, e.g. {@code crm/Accounts(guid'…')}. */
+  public void put(String path, JsonNode body, Priority priority) {
+    call("PUT", path, null, body, priority, true);
+  }
+
+  /** {@code current/Me}: the user, and the division the user last chose. No division in the URL. */
+  public JsonNode me() {
+    JsonNode response =
+        call(
+            "GET",
+            "current/Me",
+            OData.select("CurrentDivision", "UserID", "UserName", "LanguageCode").encoded(),
+            null,
+            Priority.ORDERS,
+            false);
+    JsonNode results = response.path("d").path("results");
+    return results.isArray() && results.size() > 0 ? results.get(0) : response.path("d");
+  }
+
+  private JsonNode call(
+      String method,
+      String path,
+      String query,
+      JsonNode body,
+      Priority priority,
+      boolean divisionScoped) {
+    Exchange ex;
+    try {
+      ex =
+          template.request(
+              "direct:exact-call",
+              e -> {
+                e.setProperty(ExactGateway.METHOD, method);
+                e.setProperty(ExactGateway.PATH, path);
+                e.setProperty(ExactGateway.QUERY, query);
+                e.setProperty(ExactGateway.BODY, body);
+                e.setProperty(ExactGateway.PRIORITY, priority);
+                e.setProperty(ExactGateway.DIVISION_SCOPED, divisionScoped);
+              });
+    } catch (CamelExecutionException e) {
+      throw unwrap(e);
+    }
+    if (ex.getException() != null) {
+      throw unwrap(ex.getException());
+    }
+    return ex.getMessage().getBody(JsonNode.class);
+  }
+
+  private static RuntimeException unwrap(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof ExactException e) {
+        return e;
+      }
+    }
+    return t instanceof RuntimeException r ? r : new IllegalStateException(t);
+  }
+
+  private static Page toPage(JsonNode response) {
+    JsonNode d = response == null ? null : response.path("d");
+    List<JsonNode> rows = new ArrayList<>();
+    if (d == null || d.isMissingNode()) {
+      return new Page(rows, null);
+    }
+    JsonNode results = d.isArray() ? d : d.path("results");
+    if (results.isArray()) {
+      results.forEach(rows::add);
+    }
+    JsonNode next = d.path("__next");
+    return new Page(rows, next.isTextual() && !next.asText().isBlank() ? next.asText() : null);
+  }
+}

@@ -1,0 +1,86 @@
+package org.sqexact.ops;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqexact.store.ActivityLog;
+
+/**
+ * Tells the operator at once: every alert is logged, written to the activity log, kept for the
+ * operator API and sent to the {@code operator-alerts} route ({@code direct:operator-alert}), where
+ * users can add e-mail or a webhook in YAML.
+ */
+public final class Alerts implements BiConsumer<String, String> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Alerts.class);
+  private static final int KEEP = 100;
+
+  /** An alert as shown to the operator. */
+  public record Alert(Instant at, String code, String message) {}
+
+  private final ActivityLog activity;
+  private final Clock clock;
+  private final Deque<Alert> recent = new ArrayDeque<>();
+  private volatile ProducerTemplate template;
+
+  public Alerts(ActivityLog activity, Clock clock) {
+    this.activity = activity;
+    this.clock = clock;
+  }
+
+  /** Connects the alerts to the routes once Camel runs. */
+  public void useTemplate(ProducerTemplate template) {
+    this.template = template;
+  }
+
+  @Override
+  public void accept(String code, String message) {
+    raise(code, message, null, null);
+  }
+
+  /** Raises an alert, optionally about one order. */
+  public void raise(String code, String message, String orderId, String orderNumber) {
+    Alert alert = new Alert(clock.instant(), code, message);
+    synchronized (recent) {
+      recent.addFirst(alert);
+      while (recent.size() > KEEP) {
+        recent.removeLast();
+      }
+    }
+    LOG.error("ALERT [{}] {}", code, message);
+    try {
+      activity.record(orderId, orderNumber, "alert " + code, "alert", message);
+    } catch (RuntimeException e) {
+      LOG.warn("Could not write the alert to the activity log: {}", e.getMessage());
+    }
+    ProducerTemplate t = template;
+    if (t != null) {
+      try {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("at", alert.at().toString());
+        body.put("code", code);
+        body.put("message", message);
+        body.put("orderNumber", orderNumber);
+        t.sendBody("direct:operator-alert", body);
+      } catch (RuntimeException e) {
+        LOG.warn("Could not send the alert to the operator-alerts route: {}", e.getMessage());
+      }
+    }
+  }
+
+  /** The newest alerts, newest first. */
+  public List<Alert> recent() {
+    synchronized (recent) {
+      return new ArrayList<>(recent);
+    }
+  }
+}

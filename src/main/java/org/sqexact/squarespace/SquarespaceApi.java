@@ -1,0 +1,66 @@
+package org.sqexact.squarespace;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+
+/**
+ * What Java beans use to talk to Squarespace. Every call goes to the {@code squarespace-call} route
+ * ({@code direct:squarespace-call}).
+ */
+public final class SquarespaceApi {
+
+  private final ProducerTemplate template;
+
+  public SquarespaceApi(ProducerTemplate template) {
+    this.template = template;
+  }
+
+  /** GET {@code path} (e.g. {@code /1.0/commerce/orders/abc}) with an encoded query, or null. */
+  public JsonNode get(String path, String query) {
+    return call("GET", path, query, null, null);
+  }
+
+  /** POST with an Idempotency-Key (Inventory adjustments). */
+  public JsonNode post(String path, JsonNode body, String idempotencyKey) {
+    return call("POST", path, null, body, idempotencyKey);
+  }
+
+  /** One order by id, parsed. */
+  public SquarespaceOrder order(String orderId) {
+    JsonNode node = get("/1.0/commerce/orders/" + orderId, null);
+    return SquarespaceJson.mapper().convertValue(node, SquarespaceOrder.class);
+  }
+
+  private JsonNode call(String method, String path, String query, JsonNode body, String key) {
+    Exchange ex;
+    try {
+      ex =
+          template.request(
+              "direct:squarespace-call",
+              e -> {
+                e.setProperty(SquarespaceGateway.METHOD, method);
+                e.setProperty(SquarespaceGateway.PATH, path);
+                e.setProperty(SquarespaceGateway.QUERY, query);
+                e.setProperty(SquarespaceGateway.BODY, body);
+                e.setProperty(SquarespaceGateway.IDEMPOTENCY_KEY, key);
+              });
+    } catch (CamelExecutionException e) {
+      throw unwrap(e);
+    }
+    if (ex.getException() != null) {
+      throw unwrap(ex.getException());
+    }
+    return ex.getMessage().getBody(JsonNode.class);
+  }
+
+  private static RuntimeException unwrap(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof SquarespaceException e) {
+        return e;
+      }
+    }
+    return t instanceof RuntimeException r ? r : new IllegalStateException(t);
+  }
+}

@@ -1,0 +1,86 @@
+package org.sqexact.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import org.sqexact.config.SettingsException;
+
+/**
+ * The connections this database serves. A connection is one Squarespace site with one Exact
+ * division; every other row belongs to one. One connection is configured today.
+ */
+public final class ConnectionStore {
+
+  /** What the store knows about a connection. */
+  public record ConnectionInfo(String id, int division, Instant ordersSince) {}
+
+  private final Database db;
+  private final Clock clock;
+
+  public ConnectionStore(Database db, Clock clock) {
+    this.db = db;
+    this.clock = clock;
+  }
+
+  /**
+   * Creates the connection on first start, or checks it against the settings.
+   *
+   * @param ordersSince the configured {@code SYNC_ORDERS_SINCE}, or null for "the first start"
+   */
+  public ConnectionInfo ensure(
+      String id, int division, String squarespaceUrl, Instant ordersSince) {
+    try (Connection c = db.connection()) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT exact_division, sync_orders_since FROM connection WHERE id = ?")) {
+        ps.setString(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            int storedDivision = rs.getInt(1);
+            Instant storedSince = Database.instant(rs.getTimestamp(2));
+            if (storedDivision != division) {
+              throw new SettingsException(
+                  "EXACT_DIVISION (exact.division) is "
+                      + division
+                      + " but this database holds connection '"
+                      + id
+                      + "' for division "
+                      + storedDivision
+                      + "; set CONNECTOR_CONNECTION_ID or CONNECTOR_DB_URL for another"
+                      + " administration");
+            }
+            if (ordersSince != null && !ordersSince.equals(storedSince)) {
+              try (PreparedStatement u =
+                  c.prepareStatement("UPDATE connection SET sync_orders_since = ? WHERE id = ?")) {
+                u.setTimestamp(1, Database.ts(ordersSince));
+                u.setString(2, id);
+                u.executeUpdate();
+              }
+              return new ConnectionInfo(id, division, ordersSince);
+            }
+            return new ConnectionInfo(id, division, storedSince);
+          }
+        }
+      }
+      Instant now = clock.instant();
+      Instant since = ordersSince != null ? ordersSince : now;
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO connection (id, exact_division, squarespace_url, sync_orders_since,"
+                  + " created_at) VALUES (?, ?, ?, ?, ?)")) {
+        ps.setString(1, id);
+        ps.setInt(2, division);
+        ps.setString(3, squarespaceUrl);
+        ps.setTimestamp(4, Database.ts(since));
+        ps.setTimestamp(5, Database.ts(now));
+        ps.executeUpdate();
+      }
+      return new ConnectionInfo(id, division, since);
+    } catch (SQLException e) {
+      throw new StoreException("cannot read or create connection " + id, e);
+    }
+  }
+}

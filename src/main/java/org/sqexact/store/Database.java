@@ -1,0 +1,90 @@
+package org.sqexact.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.sqexact.config.SettingsException;
+
+/**
+ * The connector's one JDBC DataSource (embedded H2 by default, PostgreSQL by URL), migrated to the
+ * current schema by Flyway ({@code src/main/resources/db/migration}).
+ */
+public final class Database implements AutoCloseable {
+
+  private final HikariDataSource dataSource;
+
+  private Database(HikariDataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /** Opens the pool and migrates the schema; a database that cannot be reached stops start-up. */
+  public static Database open(String url, String user, String password) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url);
+    config.setUsername(user);
+    config.setPassword(password);
+    config.setPoolName("connector-db");
+    config.setMaximumPoolSize(8);
+    config.setMinimumIdle(1);
+    config.setInitializationFailTimeout(10_000);
+    if (url.startsWith("jdbc:h2:")) {
+      // a token refresh holds a row lock for one HTTP call; wait for it rather than fail after 1 s
+      config.setConnectionInitSql("SET LOCK_TIMEOUT 60000");
+    }
+    HikariDataSource ds;
+    try {
+      ds = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new SettingsException(
+          "CONNECTOR_DB_URL (connector.db-url): cannot open the database "
+              + redact(url)
+              + ": "
+              + rootMessage(e));
+    }
+    try {
+      Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+    } catch (RuntimeException e) {
+      ds.close();
+      throw new IllegalStateException("Database schema migration failed: " + rootMessage(e), e);
+    }
+    return new Database(ds);
+  }
+
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  public Connection connection() throws SQLException {
+    return dataSource.getConnection();
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+
+  static Timestamp ts(Instant instant) {
+    return instant == null ? null : Timestamp.from(instant);
+  }
+
+  static Instant instant(Timestamp ts) {
+    return ts == null ? null : ts.toInstant();
+  }
+
+  private static String redact(String url) {
+    return url.replaceAll("(?i)(password=)[^;&]*", "$1***");
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return String.valueOf(t.getMessage()).lines().findFirst().orElse("");
+  }
+}
