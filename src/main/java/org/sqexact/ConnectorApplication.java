@@ -37,6 +37,8 @@ public final class ConnectorApplication {
 
   /** The connector's Camel Main, as production starts it; tests start the same one. */
   public static Main newMain() {
-    return new Main(ConnectorApplication.class, ConnectorConfiguration.class);
+    Main main = new Main();
+    main.configure().addConfiguration(ConnectorConfiguration.class);
+    return main;
   }
 }

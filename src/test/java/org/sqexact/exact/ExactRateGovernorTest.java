@@ -1,0 +1,155 @@
+package org.sqexact.exact;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.sqexact.exact.ExactRateGovernor.Priority;
+import org.sqexact.ops.Alerts;
+import org.sqexact.testing.ConnectorHarness;
+import org.sqexact.testing.ExactStubs;
+import org.sqexact.testing.TestClock;
+
+/** The rate governor, fed by Exact's X-RateLimit-* headers over real HTTP. */
+class ExactRateGovernorTest {
+
+  @RegisterExtension
+  static WireMockExtension exact =
+      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+  private Map<String, String> settings;
+
+  @BeforeEach
+  void stubs() {
+    settings = ConnectorHarness.settings("http://localhost:1", exact.baseUrl());
+    ExactStubs.tokenChain(exact, 3);
+  }
+
+  private static ExactApi.Page read(ConnectorHarness h, String path, Priority priority) {
+    return h.bean("exactApi", ExactApi.class).page(path, OData.select("ID"), priority);
+  }
+
+  private static List<LoggedRequest> requests(String path) {
+    return exact.findAll(getRequestedFor(urlPathEqualTo(ExactStubs.REST + path)));
+  }
+
+  @Test
+  void waitsForTheMinutesResetWhenTheHeadersSayItIsUsedUp() {
+    long reset = Instant.now().plusMillis(1500).toEpochMilli();
+    exact.stubFor(
+        get(urlPathEqualTo(ExactStubs.REST + "crm/Accounts"))
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withHeader("Content-Type", "application/json")
+                    .withHeader("X-RateLimit-Minutely-Limit", "60")
+                    .withHeader("X-RateLimit-Minutely-Remaining", "0")
+                    .withHeader("X-RateLimit-Minutely-Reset", Long.toString(reset))
+                    .withHeader("X-RateLimit-Limit", "5000")
+                    .withHeader("X-RateLimit-Remaining", "4000")
+                    .withHeader("X-RateLimit-Reset", Long.toString(reset + 3_600_000))
+                    .withBody(ExactStubs.page("", null))));
+    try (ConnectorHarness h = ConnectorHarness.start(settings, new TestClock())) {
+      read(h, "crm/Accounts", Priority.ORDERS);
+      read(h, "crm/Accounts", Priority.ORDERS);
+      ExactRateGovernor.Budget budget =
+          h.bean("exactRateGovernor", ExactRateGovernor.class).budget(123456);
+      assertEquals(4000, budget.dailyRemaining());
+      assertEquals(Instant.ofEpochMilli(reset), budget.minutelyReset());
+    }
+    List<LoggedRequest> calls = requests("crm/Accounts");
+    assertEquals(2, calls.size());
+    assertTrue(
+        !calls.get(1).getLoggedDate().toInstant().isBefore(Instant.ofEpochMilli(reset)),
+        "the second call must wait for the minute's reset");
+  }
+
+  @Test
+  void a429WithOnlyTheMinutelyHeadersWaitsForTheResetThenSendsOnce() {
+    long reset = Instant.now().plusMillis(1500).toEpochMilli();
+    exact.stubFor(
+        get(urlPathEqualTo(ExactStubs.REST + "logistics/Items"))
+            .inScenario("429")
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(
+                aResponse()
+                    .withStatus(429)
+                    .withHeader("Content-Type", "application/json")
+                    .withHeader("X-RateLimit-Minutely-Limit", "60")
+                    .withHeader("X-RateLimit-Minutely-Remaining", "0")
+                    .withHeader("X-RateLimit-Minutely-Reset", Long.toString(reset))
+                    .withBody(ExactStubs.error("Too many requests")))
+            .willSetStateTo("after"));
+    exact.stubFor(
+        get(urlPathEqualTo(ExactStubs.REST + "logistics/Items"))
+            .inScenario("429")
+            .whenScenarioStateIs("after")
+            .willReturn(ExactStubs.json(200, ExactStubs.page("{\"ID\":\"1\"}", null))));
+    try (ConnectorHarness h = ConnectorHarness.start(settings, new TestClock())) {
+      assertEquals(1, read(h, "logistics/Items", Priority.ORDERS).rows().size());
+    }
+    List<LoggedRequest> calls = requests("logistics/Items");
+    assertEquals(2, calls.size(), "one 429, then one call after the reset: no blind retry");
+    assertTrue(!calls.get(1).getLoggedDate().toInstant().isBefore(Instant.ofEpochMilli(reset)));
+  }
+
+  @Test
+  void stopsAnEndpointBeforeItsClientErrorBudgetIsBreachedAndAlerts() {
+    exact.stubFor(
+        get(urlPathEqualTo(ExactStubs.REST + "crm/Contacts"))
+            .willReturn(ExactStubs.json(404, ExactStubs.error("Not found"))));
+    exact.stubFor(
+        get(urlPathEqualTo(ExactStubs.REST + "crm/Accounts"))
+            .willReturn(ExactStubs.json(200, ExactStubs.page("", null))));
+    try (ConnectorHarness h = ConnectorHarness.start(settings, new TestClock())) {
+      for (int i = 0; i < 8; i++) {
+        assertThrows(
+            ExactFunctionalException.class, () -> read(h, "crm/Contacts", Priority.ORDERS));
+      }
+      ExactBudgetException stopped =
+          assertThrows(ExactBudgetException.class, () -> read(h, "crm/Contacts", Priority.ORDERS));
+      assertTrue(stopped.getMessage().contains("crm/Contacts"), stopped.getMessage());
+      // other endpoints are not affected
+      read(h, "crm/Accounts", Priority.ORDERS);
+      Alerts alerts = h.bean("alerts", Alerts.class);
+      assertTrue(
+          alerts.recent().stream().anyMatch(a -> a.code().equals("exact-client-error-budget")));
+    }
+    assertEquals(8, requests("crm/Contacts").size(), "the 9th call is never sent");
+  }
+
+  @Test
+  void keepsTheRestOfTheDailyBudgetForOrders() {
+    exact.stubFor(
+        get(urlPathEqualTo(ExactStubs.REST + "crm/Accounts"))
+            .willReturn(
+                ExactStubs.withRateHeaders(
+                    aResponse()
+                        .withStatus(200)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(ExactStubs.page("", null)),
+                    50,
+                    1500)));
+    settings.put("exact.rate.order-share-percent", "40"); // 2,000 of 5,000 kept for orders
+    try (ConnectorHarness h = ConnectorHarness.start(settings, new TestClock())) {
+      read(h, "crm/Accounts", Priority.ORDERS);
+      assertThrows(ExactBudgetException.class, () -> read(h, "crm/Accounts", Priority.BACKGROUND));
+      read(h, "crm/Accounts", Priority.ORDERS);
+    }
+    assertEquals(2, requests("crm/Accounts").size());
+  }
+}
