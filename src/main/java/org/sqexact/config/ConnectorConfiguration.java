@@ -2,16 +2,17 @@ package org.sqexact.config;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqexact.exact.DocumentType;
 import org.sqexact.exact.ExactApi;
 import org.sqexact.exact.ExactDivisionCheck;
 import org.sqexact.exact.ExactGateway;
@@ -20,6 +21,21 @@ import org.sqexact.exact.ExactTokenClient;
 import org.sqexact.exact.ExactTokenManager;
 import org.sqexact.ops.Alerts;
 import org.sqexact.ops.ConnectorHealthCheck;
+import org.sqexact.order.CustomerDirectory;
+import org.sqexact.order.CustomerResolver;
+import org.sqexact.order.DocumentBooker;
+import org.sqexact.order.DocumentLineAggregator;
+import org.sqexact.order.ExistenceCheck;
+import org.sqexact.order.ItemCatalog;
+import org.sqexact.order.JavaOrderPayloads;
+import org.sqexact.order.OrderBatch;
+import org.sqexact.order.OrderEligibility;
+import org.sqexact.order.OrderFailures;
+import org.sqexact.order.OrderLines;
+import org.sqexact.order.OrderPayloads;
+import org.sqexact.order.OrderRetries;
+import org.sqexact.order.OrderTracker;
+import org.sqexact.order.VatCodes;
 import org.sqexact.squarespace.SquarespaceApi;
 import org.sqexact.squarespace.SquarespaceGateway;
 import org.sqexact.squarespace.SquarespaceOrderPages;
@@ -28,6 +44,7 @@ import org.sqexact.store.ActivityLog;
 import org.sqexact.store.ConnectionStore;
 import org.sqexact.store.ConnectionStore.ConnectionInfo;
 import org.sqexact.store.Database;
+import org.sqexact.store.OrderLedger;
 import org.sqexact.store.SecretBox;
 import org.sqexact.store.TokenStore;
 import org.sqexact.store.Watermarks;
@@ -50,6 +67,17 @@ public final class ConnectorConfiguration implements CamelConfiguration {
     PropertiesComponent pc = context.getPropertiesComponent();
     ConnectorSettings settings =
         ConnectorSettings.load(key -> pc.resolveProperty(key).orElse(null));
+    OrderSettings orderSettings = OrderSettings.load(key -> pc.resolveProperty(key).orElse(null));
+    DocumentType documentType;
+    try {
+      documentType = DocumentType.fromSetting(orderSettings.documentType());
+    } catch (IllegalArgumentException e) {
+      throw new SettingsException(
+          "ORDERS_DOCUMENT_TYPE (orders.document-type) must be sales-order, sales-invoice,"
+              + " direct-sales-invoice or sales-entry, got '"
+              + orderSettings.documentType()
+              + "'");
+    }
     Registry registry = context.getRegistry();
     Clock clock = registry.lookupByNameAndType(CLOCK, Clock.class);
     if (clock == null) {
@@ -131,9 +159,45 @@ public final class ConnectorConfiguration implements CamelConfiguration {
             watermarks,
             clock,
             connection.ordersSince(),
-            List.of("PAID"),
+            orderSettings.paymentStates(),
             Duration.ofMinutes(5),
             Duration.ofSeconds(5));
+
+    // the order flow
+    OrderLedger ledger = new OrderLedger(db, connection.id(), clock);
+    JdbcMessageIdRepository idempotent =
+        new JdbcMessageIdRepository(db.dataSource(), connection.id());
+    OrderRetries retries = new OrderRetries(ledger, idempotent, clock, Duration.ofMinutes(10));
+    OrderEligibility eligibility =
+        new OrderEligibility(orderSettings, connection.ordersSince(), ledger, retries);
+    OrderTracker tracker = new OrderTracker(orderSettings, ledger, activity);
+    ExistenceCheck existence =
+        new ExistenceCheck(exactApi, documentType, clock, Duration.ofMinutes(10));
+    OrderPayloads payloads = new JavaOrderPayloads();
+    CustomerDirectory customers = new CustomerDirectory(exactApi, clock, Duration.ofSeconds(30));
+    ItemCatalog items = new ItemCatalog(exactApi, clock, Duration.ofSeconds(30));
+    VatCodes vatCodes = new VatCodes(exactApi);
+    registry.bind("orderSettings", orderSettings);
+    registry.bind("orderLedger", ledger);
+    registry.bind("orderIdempotentRepository", idempotent);
+    registry.bind("orderRetries", retries);
+    registry.bind("orderEligibility", eligibility);
+    registry.bind("orderTracker", tracker);
+    registry.bind("existenceCheck", existence);
+    registry.bind("orderBatch", new OrderBatch(eligibility, existence, tracker, activity));
+    registry.bind("orderPayloads", payloads);
+    registry.bind("customerDirectory", customers);
+    registry.bind(
+        "customerResolver", new CustomerResolver(orderSettings, customers, payloads, activity));
+    registry.bind("itemCatalog", items);
+    registry.bind("vatCodes", vatCodes);
+    registry.bind("orderLines", new OrderLines(orderSettings, items, vatCodes));
+    registry.bind("documentLineAggregator", new DocumentLineAggregator());
+    registry.bind(
+        "documentBooker",
+        new DocumentBooker(documentType, payloads, exactApi, ledger, existence, activity));
+    registry.bind(
+        "orderFailures", new OrderFailures(ledger, activity, alerts, orderSettings.maxAttempts()));
 
     registry.bind("connectorClock", clock);
     registry.bind("connectorDatabase", db);

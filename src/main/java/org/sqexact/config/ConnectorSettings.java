@@ -166,35 +166,35 @@ public final class ConnectorSettings {
   }
 
   /** Typed, checked access to properties. */
-  static final class Reader {
+  public static final class Reader {
     private final Function<String, String> property;
 
-    Reader(Function<String, String> property) {
+    public Reader(Function<String, String> property) {
       this.property = property;
     }
 
-    static String name(String key) {
+    public static String name(String key) {
       return envName(key) + " (" + key + ")";
     }
 
-    String optional(String key) {
+    public String optional(String key) {
       String v = property.apply(key);
       return v == null || v.isBlank() ? null : v.trim();
     }
 
-    String required(String key, String value) {
+    public String required(String key, String value) {
       if (value == null) {
         throw new SettingsException(name(key) + " is required but not set");
       }
       return value;
     }
 
-    String text(String key, String defaultValue) {
+    public String text(String key, String defaultValue) {
       String v = optional(key);
       return v == null ? defaultValue : v;
     }
 
-    int integer(String key, Integer defaultValue, int min, int max) {
+    public int integer(String key, Integer defaultValue, int min, int max) {
       String v = optional(key);
       if (v == null) {
         if (defaultValue == null) {
@@ -214,11 +214,11 @@ public final class ConnectorSettings {
       }
     }
 
-    Duration seconds(String key, int defaultSeconds, int min, int max) {
+    public Duration seconds(String key, int defaultSeconds, int min, int max) {
       return Duration.ofSeconds(integer(key, defaultSeconds, min, max));
     }
 
-    URI url(String key, String defaultValue) {
+    public URI url(String key, String defaultValue) {
       String v = text(key, defaultValue);
       try {
         URI uri = new URI(v.endsWith("/") ? v.substring(0, v.length() - 1) : v);
@@ -233,7 +233,32 @@ public final class ConnectorSettings {
       }
     }
 
-    <E extends Enum<E>> E enumValue(String key, Class<E> type, E defaultValue) {
+    public java.util.List<String> list(String key, String defaultValue) {
+      String v = text(key, defaultValue);
+      java.util.List<String> out = new java.util.ArrayList<>();
+      for (String part : v.split(",")) {
+        if (!part.isBlank()) {
+          out.add(part.trim());
+        }
+      }
+      return out;
+    }
+
+    public boolean bool(String key, boolean defaultValue) {
+      String v = optional(key);
+      if (v == null) {
+        return defaultValue;
+      }
+      if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("yes") || v.equals("1")) {
+        return true;
+      }
+      if (v.equalsIgnoreCase("false") || v.equalsIgnoreCase("no") || v.equals("0")) {
+        return false;
+      }
+      throw new SettingsException(name(key) + " must be true or false, got '" + v + "'");
+    }
+
+    public <E extends Enum<E>> E enumValue(String key, Class<E> type, E defaultValue) {
       String v = optional(key);
       if (v == null) {
         return defaultValue;
@@ -258,7 +283,7 @@ public final class ConnectorSettings {
     }
 
     /** Lenient: an ISO date, a date-time with or without offset (UTC assumed). */
-    Instant instant(String key) {
+    public Instant instant(String key) {
       String v = optional(key);
       if (v == null) {
         return null;

@@ -27,6 +27,11 @@ public final class SquarespaceApi {
     return call("POST", path, null, body, idempotencyKey);
   }
 
+  /** One order by id, as Squarespace sends it. */
+  public JsonNode orderJson(String orderId) {
+    return get("/1.0/commerce/orders/" + orderId, null);
+  }
+
   /** One order by id, parsed. */
   public SquarespaceOrder order(String orderId) {
     JsonNode node = get("/1.0/commerce/orders/" + orderId, null);

@@ -1,0 +1,267 @@
+package org.sqexact.order;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.sqexact.exact.ExactApi;
+import org.sqexact.exact.ExactRateGovernor.Priority;
+import org.sqexact.exact.ExactSyncCache;
+import org.sqexact.exact.OData;
+
+/**
+ * Exact Online's customers as the order flow needs them: accounts by e-mail, contacts under an
+ * account, delivery addresses. Read through the sync API into memory (a few calls for many orders),
+ * written one record at a time, and only when something changed.
+ */
+public final class CustomerDirectory {
+
+  static final String[] ACCOUNT_FIELDS = {
+    "ID",
+    "Code",
+    "Name",
+    "Email",
+    "Status",
+    "IsSales",
+    "Blocked",
+    "AddressLine1",
+    "AddressLine2",
+    "Postcode",
+    "City",
+    "Country",
+    "VATNumber",
+    "Phone"
+  };
+  static final String[] CONTACT_FIELDS = {
+    "ID", "Account", "FirstName", "LastName", "Email", "Phone"
+  };
+  static final String[] ADDRESS_FIELDS = {
+    "ID", "Account", "Type", "AddressLine1", "AddressLine2", "Postcode", "City", "Country"
+  };
+
+  private final ExactApi api;
+  private final ExactSyncCache accounts;
+  private final ExactSyncCache contacts;
+  private final ExactSyncCache addresses;
+  private final Map<String, String> accountIdByCode = new java.util.HashMap<>();
+
+  public CustomerDirectory(ExactApi api, Clock clock, Duration minRefreshInterval) {
+    this.api = api;
+    this.accounts =
+        new ExactSyncCache(api, "sync/CRM/Accounts", clock, minRefreshInterval, ACCOUNT_FIELDS);
+    this.contacts =
+        new ExactSyncCache(api, "sync/CRM/Contacts", clock, minRefreshInterval, CONTACT_FIELDS);
+    this.addresses =
+        new ExactSyncCache(api, "sync/CRM/Addresses", clock, minRefreshInterval, ADDRESS_FIELDS);
+  }
+
+  /** The customer account (Status C, not blocked) with this e-mail address, or null. */
+  public JsonNode accountByEmail(String email) {
+    accounts.ensureLoaded();
+    JsonNode found = findAccount(email);
+    if (found == null && accounts.refreshIfStale()) {
+      found = findAccount(email);
+    }
+    return found;
+  }
+
+  private JsonNode findAccount(String email) {
+    String wanted = normalEmail(email);
+    JsonNode best = null;
+    for (JsonNode a : accounts.rows()) {
+      if (wanted.equals(normalEmail(a.path("Email").asText("")))
+          && "C".equals(a.path("Status").asText())
+          && !a.path("Blocked").asBoolean(false)) {
+        if (best == null
+            || a.path("Code").asText("").trim().compareTo(best.path("Code").asText("").trim())
+                < 0) {
+          best = a;
+        }
+      }
+    }
+    return best;
+  }
+
+  /** The id of the account with this code (e.g. the default debtor), or null. Cached. */
+  public String accountIdByCode(String code) {
+    synchronized (accountIdByCode) {
+      String cached = accountIdByCode.get(code);
+      if (cached != null) {
+        return cached;
+      }
+    }
+    List<JsonNode> rows =
+        api.all(
+            "crm/Accounts",
+            OData.select("ID", "Code", "Name").filter("trim(Code) eq " + OData.quote(code.trim())),
+            Priority.ORDERS);
+    if (rows.isEmpty()) {
+      return null;
+    }
+    String id = rows.get(0).path("ID").asText();
+    synchronized (accountIdByCode) {
+      accountIdByCode.put(code, id);
+    }
+    return id;
+  }
+
+  /** Creates the account; returns its id. */
+  public String createAccount(ObjectNode account) {
+    JsonNode created = api.post("crm/Accounts", account, Priority.ORDERS);
+    ObjectNode row = account.deepCopy();
+    row.put("ID", created.path("ID").asText());
+    row.set("Code", created.path("Code"));
+    accounts.put(row);
+    return created.path("ID").asText();
+  }
+
+  /**
+   * Sends the fields of {@code wanted} that differ from {@code existing}; nothing when none does.
+   *
+   * @return the names of the changed fields
+   */
+  public List<String> updateAccount(JsonNode existing, ObjectNode wanted) {
+    ObjectNode changes = changedFields(existing, wanted);
+    if (changes.isEmpty()) {
+      return List.of();
+    }
+    String id = existing.path("ID").asText();
+    api.put("crm/Accounts(guid'" + id + "')", changes, Priority.ORDERS);
+    ObjectNode row = ((ObjectNode) existing).deepCopy();
+    row.setAll(changes);
+    accounts.put(row);
+    return fieldNames(changes);
+  }
+
+  /** The contact under the account with this e-mail (or, failing that, this name), or null. */
+  public JsonNode contact(String accountId, String email, String firstName, String lastName) {
+    contacts.ensureLoaded();
+    JsonNode found = findContact(accountId, email, firstName, lastName);
+    if (found == null && contacts.refreshIfStale()) {
+      found = findContact(accountId, email, firstName, lastName);
+    }
+    return found;
+  }
+
+  private JsonNode findContact(String accountId, String email, String first, String last) {
+    JsonNode byName = null;
+    for (JsonNode c : contacts.rows()) {
+      if (!accountId.equalsIgnoreCase(c.path("Account").asText())) {
+        continue;
+      }
+      if (email != null && normalEmail(email).equals(normalEmail(c.path("Email").asText("")))) {
+        return c;
+      }
+      if (byName == null
+          && same(first, c.path("FirstName").asText(null))
+          && same(last, c.path("LastName").asText(null))) {
+        byName = c;
+      }
+    }
+    return byName;
+  }
+
+  public String createContact(ObjectNode contact) {
+    JsonNode created = api.post("crm/Contacts", contact, Priority.ORDERS);
+    ObjectNode row = contact.deepCopy();
+    row.put("ID", created.path("ID").asText());
+    contacts.put(row);
+    return created.path("ID").asText();
+  }
+
+  public List<String> updateContact(JsonNode existing, ObjectNode wanted) {
+    ObjectNode changes = changedFields(existing, wanted);
+    changes.remove("Account");
+    if (changes.isEmpty()) {
+      return List.of();
+    }
+    api.put("crm/Contacts(guid'" + existing.path("ID").asText() + "')", changes, Priority.ORDERS);
+    ObjectNode row = ((ObjectNode) existing).deepCopy();
+    row.setAll(changes);
+    contacts.put(row);
+    return fieldNames(changes);
+  }
+
+  /** A delivery address (Type 4) of the account with the same lines, or null. */
+  public JsonNode deliveryAddress(String accountId, ObjectNode wanted) {
+    addresses.ensureLoaded();
+    JsonNode found = findAddress(accountId, wanted);
+    if (found == null && addresses.refreshIfStale()) {
+      found = findAddress(accountId, wanted);
+    }
+    return found;
+  }
+
+  private JsonNode findAddress(String accountId, ObjectNode wanted) {
+    for (JsonNode a : addresses.rows()) {
+      if (accountId.equalsIgnoreCase(a.path("Account").asText())
+          && a.path("Type").asInt() == 4
+          && same(wanted.path("AddressLine1").asText(null), a.path("AddressLine1").asText(null))
+          && same(wanted.path("Postcode").asText(null), a.path("Postcode").asText(null))
+          && same(wanted.path("City").asText(null), a.path("City").asText(null))
+          && same(wanted.path("Country").asText(null), a.path("Country").asText(null))) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  public String createAddress(ObjectNode address) {
+    JsonNode created = api.post("crm/Addresses", address, Priority.ORDERS);
+    ObjectNode row = address.deepCopy();
+    row.put("ID", created.path("ID").asText());
+    addresses.put(row);
+    return created.path("ID").asText();
+  }
+
+  /** Calls made to refresh the copies, for the benchmark. */
+  public int refreshes() {
+    return accounts.refreshes() + contacts.refreshes() + addresses.refreshes();
+  }
+
+  static ObjectNode changedFields(JsonNode existing, ObjectNode wanted) {
+    ObjectNode changes = wanted.objectNode();
+    for (Iterator<Map.Entry<String, JsonNode>> it = wanted.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> f = it.next();
+      JsonNode have = existing.get(f.getKey());
+      if (!sameValue(have, f.getValue())) {
+        changes.set(f.getKey(), f.getValue());
+      }
+    }
+    return changes;
+  }
+
+  private static boolean sameValue(JsonNode have, JsonNode want) {
+    if (want == null || want.isNull()) {
+      return have == null || have.isNull() || have.asText().isBlank();
+    }
+    if (have == null || have.isNull()) {
+      return want.asText().isBlank();
+    }
+    if (want.isNumber() && have.isNumber()) {
+      return want.decimalValue().compareTo(have.decimalValue()) == 0;
+    }
+    return Objects.equals(have.asText().trim(), want.asText().trim());
+  }
+
+  private static List<String> fieldNames(ObjectNode node) {
+    List<String> names = new java.util.ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  private static boolean same(String a, String b) {
+    String x = a == null ? "" : a.trim().toLowerCase(Locale.ROOT);
+    String y = b == null ? "" : b.trim().toLowerCase(Locale.ROOT);
+    return x.equals(y);
+  }
+
+  static String normalEmail(String email) {
+    return email == null ? "" : email.trim().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,229 @@
+package org.sqexact.order;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Locale;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqexact.config.OrderSettings;
+import org.sqexact.config.OrderSettings.DefaultDebtorMode;
+import org.sqexact.squarespace.SquarespaceOrder;
+import org.sqexact.store.ActivityLog;
+
+/**
+ * Finds or creates the Exact customer of an order. The {@code order-customer} route chooses the
+ * branch: the configured default debtor, a company debtor with a contact (a company name was given
+ * at checkout), or a person debtor. An existing account is only updated when a mapped field
+ * changed.
+ */
+public final class CustomerResolver {
+
+  /** The branches of the customer choice. */
+  public enum Kind {
+    DEFAULT,
+    COMPANY,
+    PERSON
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(CustomerResolver.class);
+
+  private final OrderSettings settings;
+  private final CustomerDirectory directory;
+  private final OrderPayloads payloads;
+  private final ActivityLog activity;
+
+  public CustomerResolver(
+      OrderSettings settings,
+      CustomerDirectory directory,
+      OrderPayloads payloads,
+      ActivityLog activity) {
+    this.settings = settings;
+    this.directory = directory;
+    this.payloads = payloads;
+    this.activity = activity;
+  }
+
+  /** Decides the branch and reads the company name and VAT number from the checkout form. */
+  public void classify(Exchange exchange) {
+    SquarespaceOrder order = exchange.getProperty(OrderKeys.ORDER, SquarespaceOrder.class);
+    String company = order.formAnswer(settings.companyLabels()).orElse(null);
+    String vat = order.formAnswer(settings.vatNumberLabels()).orElse(null);
+    exchange.setProperty(OrderKeys.COMPANY, company);
+    exchange.setProperty(
+        OrderKeys.VAT_NUMBER,
+        vat == null ? null : vat.replaceAll("[\\s.]", "").toUpperCase(Locale.ROOT));
+    Kind kind;
+    String email = order.customerEmail();
+    if (settings.defaultDebtorMode() == DefaultDebtorMode.ALWAYS) {
+      kind = Kind.DEFAULT;
+    } else if (email == null || email.isBlank()) {
+      if (settings.defaultDebtorMode() == DefaultDebtorMode.FALLBACK) {
+        kind = Kind.DEFAULT;
+      } else {
+        throw new OrderRejectedException(
+            "Order #"
+                + order.orderNumber()
+                + " has no e-mail address (customerEmail is empty, as on many POS orders), so no"
+                + " customer can be found or created. Set ORDERS_DEFAULT_DEBTOR_MODE=fallback and"
+                + " ORDERS_DEFAULT_DEBTOR_CODE to book such orders on a default debtor, or skip"
+                + " the order.");
+      }
+    } else if (company != null) {
+      kind = Kind.COMPANY;
+    } else {
+      kind = Kind.PERSON;
+    }
+    exchange.setProperty(OrderKeys.CUSTOMER_KIND, kind.name());
+  }
+
+  /** The configured default debtor. */
+  public void useDefaultDebtor(Exchange exchange) {
+    SquarespaceOrder order = exchange.getProperty(OrderKeys.ORDER, SquarespaceOrder.class);
+    String id = directory.accountIdByCode(settings.defaultDebtorCode());
+    if (id == null) {
+      throw new OrderRejectedException(
+          "The default debtor '"
+              + settings.defaultDebtorCode()
+              + "' (ORDERS_DEFAULT_DEBTOR_CODE) does not exist as an account in Exact Online;"
+              + " order #"
+              + order.orderNumber()
+              + " cannot be booked on it");
+    }
+    exchange.setProperty(OrderKeys.ACCOUNT_ID, id);
+    record(exchange, "customer", "default debtor " + settings.defaultDebtorCode());
+  }
+
+  /** A company debtor: the account named after the company, and a contact under it. */
+  public void companyDebtor(Exchange exchange) {
+    String accountId = account(exchange, "company debtor");
+    JsonNode orderJson = exchange.getProperty(OrderKeys.ORDER_JSON, JsonNode.class);
+    SquarespaceOrder order = exchange.getProperty(OrderKeys.ORDER, SquarespaceOrder.class);
+    ObjectNode wanted = payloads.contact(orderJson);
+    wanted.put("Account", accountId);
+    String first = wanted.path("FirstName").asText(null);
+    String last = wanted.path("LastName").asText(null);
+    if (first == null && last == null) {
+      return; // nothing to make a contact of
+    }
+    JsonNode existing = directory.contact(accountId, order.customerEmail(), first, last);
+    String contactId;
+    if (existing == null) {
+      contactId = directory.createContact(wanted);
+      record(exchange, "contact", "contact created");
+    } else {
+      contactId = existing.path("ID").asText();
+      List<String> changed = directory.updateContact(existing, wanted);
+      if (!changed.isEmpty()) {
+        record(exchange, "contact", "contact updated: " + String.join(", ", changed));
+      }
+    }
+    exchange.setProperty(OrderKeys.CONTACT_ID, contactId);
+  }
+
+  /** A person debtor: an account named after the person. */
+  public void personDebtor(Exchange exchange) {
+    account(exchange, "person debtor");
+  }
+
+  private String account(Exchange exchange, String what) {
+    SquarespaceOrder order = exchange.getProperty(OrderKeys.ORDER, SquarespaceOrder.class);
+    JsonNode orderJson = exchange.getProperty(OrderKeys.ORDER_JSON, JsonNode.class);
+    String company = exchange.getProperty(OrderKeys.COMPANY, String.class);
+    String vat = exchange.getProperty(OrderKeys.VAT_NUMBER, String.class);
+    ObjectNode wanted =
+        payloads.account(
+            orderJson,
+            what.startsWith("company") ? company : null,
+            what.startsWith("company") ? vat : null);
+    if (!wanted.hasNonNull("Name") || wanted.path("Name").asText().isBlank()) {
+      throw new OrderRejectedException(
+          "Order #"
+              + order.orderNumber()
+              + " has no customer name (billingAddress.firstName and lastName are empty), so no"
+              + " account can be created in Exact Online");
+    }
+    JsonNode existing = directory.accountByEmail(order.customerEmail());
+    String id;
+    if (existing == null) {
+      id = directory.createAccount(wanted);
+      record(exchange, "customer", what + " created");
+      LOG.info("Created a {} in Exact Online", what);
+    } else {
+      id = existing.path("ID").asText();
+      List<String> changed = directory.updateAccount(existing, wanted);
+      record(
+          exchange,
+          "customer",
+          changed.isEmpty()
+              ? "existing " + what + " " + existing.path("Code").asText("").trim() + ", unchanged"
+              : "existing "
+                  + what
+                  + " "
+                  + existing.path("Code").asText("").trim()
+                  + " updated: "
+                  + String.join(", ", changed));
+    }
+    exchange.setProperty(OrderKeys.ACCOUNT_ID, id);
+    return id;
+  }
+
+  /**
+   * A shipping address that differs from the billing address becomes a delivery address (Type 4) on
+   * the account, used by the document.
+   */
+  public void deliveryAddress(Exchange exchange) {
+    if (Kind.DEFAULT.name().equals(exchange.getProperty(OrderKeys.CUSTOMER_KIND))) {
+      return;
+    }
+    SquarespaceOrder order = exchange.getProperty(OrderKeys.ORDER, SquarespaceOrder.class);
+    if (!shipsElsewhere(order)) {
+      return;
+    }
+    String accountId = exchange.getProperty(OrderKeys.ACCOUNT_ID, String.class);
+    ObjectNode wanted =
+        payloads.deliveryAddress(exchange.getProperty(OrderKeys.ORDER_JSON, JsonNode.class));
+    wanted.put("Account", accountId);
+    JsonNode existing = directory.deliveryAddress(accountId, wanted);
+    String id;
+    if (existing == null) {
+      id = directory.createAddress(wanted);
+      record(exchange, "delivery address", "delivery address created");
+    } else {
+      id = existing.path("ID").asText();
+    }
+    exchange.setProperty(OrderKeys.DELIVERY_ADDRESS_ID, id);
+  }
+
+  static boolean shipsElsewhere(SquarespaceOrder order) {
+    SquarespaceOrder.Address s = order.shippingAddress();
+    SquarespaceOrder.Address b = order.billingAddress();
+    if (s == null || s.address1() == null || s.address1().isBlank()) {
+      return false;
+    }
+    if (b == null) {
+      return true;
+    }
+    return !(same(s.address1(), b.address1())
+        && same(s.address2(), b.address2())
+        && same(s.postalCode(), b.postalCode())
+        && same(s.city(), b.city())
+        && same(s.countryCode(), b.countryCode()));
+  }
+
+  private static boolean same(String a, String b) {
+    String x = a == null ? "" : a.replaceAll("\\s+", " ").trim().toLowerCase(Locale.ROOT);
+    String y = b == null ? "" : b.replaceAll("\\s+", " ").trim().toLowerCase(Locale.ROOT);
+    return x.equals(y);
+  }
+
+  private void record(Exchange exchange, String step, String message) {
+    activity.record(
+        exchange.getProperty(OrderKeys.ORDER_ID, String.class),
+        exchange.getProperty(OrderKeys.ORDER_NUMBER, String.class),
+        step,
+        "ok",
+        message);
+  }
+}

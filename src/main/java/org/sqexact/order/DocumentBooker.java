@@ -1,0 +1,127 @@
+package org.sqexact.order;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqexact.exact.DocumentType;
+import org.sqexact.exact.ExactApi;
+import org.sqexact.exact.ExactFunctionalException;
+import org.sqexact.exact.ExactRateGovernor.Priority;
+import org.sqexact.squarespace.SquarespaceOrder.FormField;
+import org.sqexact.store.ActivityLog;
+import org.sqexact.store.OrderLedger;
+
+/**
+ * Builds the document from the resolved customer and the priced lines, and books it in one POST.
+ * Before the POST the ledger notes that an outcome is pending, so that after a crash or a lost
+ * response the order flow asks Exact before it tries again.
+ */
+public final class DocumentBooker {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DocumentBooker.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final DocumentType type;
+  private final OrderPayloads payloads;
+  private final ExactApi api;
+  private final OrderLedger ledger;
+  private final ExistenceCheck existence;
+  private final ActivityLog activity;
+
+  public DocumentBooker(
+      DocumentType type,
+      OrderPayloads payloads,
+      ExactApi api,
+      OrderLedger ledger,
+      ExistenceCheck existence,
+      ActivityLog activity) {
+    this.type = type;
+    this.payloads = payloads;
+    this.api = api;
+    this.ledger = ledger;
+    this.existence = existence;
+    this.activity = activity;
+  }
+
+  /** The document as it will be sent (also for a dry run). */
+  public ObjectNode build(Exchange exchange) {
+    ObjectNode doc = docView(exchange);
+    ObjectNode document =
+        payloads.document(type, exchange.getProperty(OrderKeys.ORDER_JSON, JsonNode.class), doc);
+    exchange.setProperty(OrderKeys.DOCUMENT, document);
+    return document;
+  }
+
+  /** Posts the document and records it in the ledger. */
+  public void book(Exchange exchange) {
+    String orderId = exchange.getProperty(OrderKeys.ORDER_ID, String.class);
+    String number = exchange.getProperty(OrderKeys.ORDER_NUMBER, String.class);
+    ObjectNode document = exchange.getProperty(OrderKeys.DOCUMENT, ObjectNode.class);
+    ledger.markPosting(orderId, type.setting());
+    JsonNode created;
+    try {
+      created = api.post(type.path(), document, Priority.ORDERS);
+    } catch (ExactFunctionalException e) {
+      ledger.markPostRefused(orderId);
+      throw e;
+    }
+    ExistenceCheck.Found found =
+        new ExistenceCheck.Found(
+            type,
+            created.path(type.idField()).asText(null),
+            created.path(type.numberField()).asText(null));
+    ledger.markBooked(orderId, type.setting(), found.id(), found.number());
+    existence.recordBooked(exchange.getProperty(OrderKeys.YOUR_REF, String.class), found);
+    activity.record(
+        orderId, number, "book", "booked", "booked in Exact Online as " + found.describe());
+    LOG.info("Booked in Exact Online as {}", found.describe());
+  }
+
+  private ObjectNode docView(Exchange exchange) {
+    ObjectNode doc = JSON.createObjectNode();
+    doc.put("accountId", exchange.getProperty(OrderKeys.ACCOUNT_ID, String.class));
+    doc.put("contactId", exchange.getProperty(OrderKeys.CONTACT_ID, String.class));
+    doc.put("deliveryAddressId", exchange.getProperty(OrderKeys.DELIVERY_ADDRESS_ID, String.class));
+    doc.putNull("paymentCondition");
+    doc.putNull("shippingMethodId");
+    doc.putNull("journal");
+    doc.putNull("warehouseId");
+    doc.put("yourRef", exchange.getProperty(OrderKeys.YOUR_REF, String.class));
+    doc.put("documentType", type.setting());
+    ArrayNode lines = doc.putArray("lines");
+    @SuppressWarnings("unchecked")
+    List<DocumentLine> documentLines = exchange.getProperty(OrderKeys.LINES, List.class);
+    for (DocumentLine l : documentLines) {
+      ObjectNode line = lines.addObject();
+      line.put("kind", l.kind().name().toLowerCase(java.util.Locale.ROOT));
+      line.put("sku", l.sku());
+      line.put("itemId", l.itemId());
+      line.put("itemCode", l.itemCode());
+      line.put("productName", l.productName());
+      ArrayNode options = line.putArray("variantOptions");
+      for (FormField f : l.variantOptions()) {
+        options.addObject().put("optionName", f.name()).put("value", f.value());
+      }
+      ArrayNode custom = line.putArray("customizations");
+      for (FormField f : l.customizations()) {
+        custom.addObject().put("label", f.name()).put("value", f.value());
+      }
+      line.put("quantity", l.quantity());
+      line.put("unitPrice", l.unitPrice());
+      line.put("unitPriceExcl", l.unitPriceExcl());
+      line.put("unitPriceIncl", l.unitPriceIncl());
+      line.put("amountExcl", l.amountExcl());
+      line.put("amountIncl", l.amountIncl());
+      line.put("vatCode", l.vatCode());
+      line.put("vatRate", l.vatRate());
+      line.put("glAccount", l.glAccount());
+      line.put("description", l.description());
+    }
+    return doc;
+  }
+}

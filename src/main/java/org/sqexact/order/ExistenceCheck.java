@@ -1,0 +1,137 @@
+package org.sqexact.order;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqexact.exact.DocumentType;
+import org.sqexact.exact.ExactApi;
+import org.sqexact.exact.ExactRateGovernor.Priority;
+import org.sqexact.exact.OData;
+import org.sqexact.store.OrderLedger;
+
+/**
+ * Asks Exact Online whether a document with the order's {@code YourRef} exists, before anything is
+ * posted. For a page of orders one call covers up to 40 of them ({@code YourRef eq 'a' or …}); an
+ * order whose last attempt ended with an unknown outcome is asked about again on its own.
+ */
+public final class ExistenceCheck {
+
+  /** A document in Exact Online. */
+  public record Found(DocumentType type, String id, String number) {
+    public String describe() {
+      return type.label() + " " + (number != null && !number.isBlank() ? number : id);
+    }
+  }
+
+  private record Known(Found found, Instant checkedAt) {}
+
+  private static final Logger LOG = LoggerFactory.getLogger(ExistenceCheck.class);
+  private static final int PER_CALL = 40;
+
+  private final ExactApi api;
+  private final DocumentType type;
+  private final Clock clock;
+  private final Duration freshFor;
+  private final Map<String, Known> known = new HashMap<>();
+
+  public ExistenceCheck(ExactApi api, DocumentType type, Clock clock, Duration freshFor) {
+    this.api = api;
+    this.type = type;
+    this.clock = clock;
+    this.freshFor = freshFor;
+  }
+
+  /** Asks about many references at once; the answers are kept for this poll. */
+  public void prefetch(Collection<String> yourRefs) {
+    List<String> refs = new ArrayList<>(new LinkedHashSet<>(yourRefs));
+    for (int from = 0; from < refs.size(); from += PER_CALL) {
+      List<String> chunk = refs.subList(from, Math.min(refs.size(), from + PER_CALL));
+      Map<String, Found> found = query(chunk);
+      Instant now = clock.instant();
+      synchronized (known) {
+        for (String ref : chunk) {
+          known.put(ref, new Known(found.get(ref), now));
+        }
+      }
+    }
+  }
+
+  /**
+   * Sets {@link OrderKeys#EXISTING} when Exact already has the order. Uses this poll's answer,
+   * except after an attempt whose outcome is unknown, when Exact is asked again.
+   */
+  public void check(Exchange exchange) {
+    String ref = exchange.getProperty(OrderKeys.YOUR_REF, String.class);
+    OrderLedger.Entry before = exchange.getProperty(OrderKeys.PREVIOUS, OrderLedger.Entry.class);
+    boolean mustAsk = before != null && before.outcomeUnknown();
+    Known k;
+    synchronized (known) {
+      k = known.get(ref);
+    }
+    Found found;
+    if (!mustAsk && k != null && clock.instant().isBefore(k.checkedAt().plus(freshFor))) {
+      found = k.found();
+    } else {
+      if (mustAsk) {
+        LOG.info(
+            "The last attempt's outcome is unknown: asking Exact Online about YourRef {}", ref);
+      }
+      found = query(List.of(ref)).get(ref);
+      synchronized (known) {
+        known.put(ref, new Known(found, clock.instant()));
+      }
+    }
+    exchange.setProperty(OrderKeys.EXISTING, found);
+  }
+
+  /** Remembers a document the connector has just booked. */
+  public void recordBooked(String yourRef, Found found) {
+    synchronized (known) {
+      known.put(yourRef, new Known(found, clock.instant()));
+    }
+  }
+
+  /** Forgets what is older than the freshness period. */
+  public void forgetStale() {
+    Instant limit = clock.instant().minus(freshFor);
+    synchronized (known) {
+      known.values().removeIf(k -> k.checkedAt().isBefore(limit));
+    }
+  }
+
+  private Map<String, Found> query(List<String> refs) {
+    Map<String, Found> out = new HashMap<>();
+    List<JsonNode> rows =
+        api.all(
+            type.path(),
+            OData.select(type.idField(), type.numberField(), "YourRef")
+                .filter(OData.anyOf("YourRef", refs)),
+            Priority.ORDERS);
+    for (JsonNode row : rows) {
+      String ref = row.path("YourRef").asText(null);
+      if (ref != null && !out.containsKey(ref)) {
+        out.put(
+            ref,
+            new Found(
+                type,
+                row.path(type.idField()).asText(null),
+                row.path(type.numberField()).asText(null)));
+      }
+    }
+    return out;
+  }
+
+  public DocumentType type() {
+    return type;
+  }
+}

@@ -1,0 +1,139 @@
+package org.sqexact.order;
+
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.sqexact.exact.ExactBudgetException;
+import org.sqexact.exact.ExactException;
+import org.sqexact.exact.ExactFunctionalException;
+import org.sqexact.exact.ExactOutcomeUnknownException;
+import org.sqexact.exact.ExactReauthorizationRequiredException;
+import org.sqexact.exact.ExactTransientException;
+import org.sqexact.ops.Alerts;
+import org.sqexact.squarespace.SquarespaceException;
+import org.sqexact.store.ActivityLog;
+import org.sqexact.store.OrderLedger;
+
+/**
+ * The dead-letter end of the order flow: records why an order failed, in words a shop owner
+ * understands, as FAILED (tried again by a later poll) or PARKED (waits for the operator), and
+ * alerts the operator about parked orders.
+ */
+public final class OrderFailures {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OrderFailures.class);
+
+  private final OrderLedger ledger;
+  private final ActivityLog activity;
+  private final Alerts alerts;
+  private final int maxAttempts;
+
+  public OrderFailures(OrderLedger ledger, ActivityLog activity, Alerts alerts, int maxAttempts) {
+    this.ledger = ledger;
+    this.activity = activity;
+    this.alerts = alerts;
+    this.maxAttempts = maxAttempts;
+  }
+
+  public void record(Exchange exchange) {
+    Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    String orderId = exchange.getProperty(OrderKeys.ORDER_ID, String.class);
+    String number = exchange.getProperty(OrderKeys.ORDER_NUMBER, String.class);
+    try {
+      String reason = reason(e, number);
+      if (orderId == null) {
+        LOG.error("An order could not be read: {}", reason);
+        alerts.raise("order-unreadable", reason, null, null);
+        return;
+      }
+      if (ledger.find(orderId).isEmpty()) {
+        ledger.begin(orderId, number == null ? "?" : number, null);
+      }
+      boolean park =
+          cause(e, OrderRejectedException.class) != null
+              || cause(e, ExactReauthorizationRequiredException.class) != null;
+      OrderLedger.State state = ledger.markFailed(orderId, reason, park, maxAttempts);
+      activity.record(
+          orderId,
+          number,
+          "failed",
+          state == OrderLedger.State.PARKED ? "parked" : "failed",
+          reason);
+      if (state == OrderLedger.State.PARKED) {
+        LOG.warn("Order parked: {}", reason);
+        alerts.raise("order-parked", "Order #" + number + " is parked: " + reason, orderId, number);
+      } else {
+        LOG.warn("Order failed, will be tried again: {}", reason);
+      }
+    } finally {
+      MDC.remove("orderId");
+      MDC.remove("orderNumber");
+    }
+  }
+
+  /** A plain reason for the shop owner. */
+  static String reason(Throwable e, String number) {
+    String order = number == null ? "The order" : "Order #" + number;
+    OrderRejectedException rejected = cause(e, OrderRejectedException.class);
+    if (rejected != null) {
+      return rejected.getMessage();
+    }
+    ExactReauthorizationRequiredException reauth =
+        cause(e, ExactReauthorizationRequiredException.class);
+    if (reauth != null) {
+      return reauth.getMessage();
+    }
+    ExactBudgetException budget = cause(e, ExactBudgetException.class);
+    if (budget != null) {
+      return order + " waits: " + budget.getMessage();
+    }
+    ExactFunctionalException functional = cause(e, ExactFunctionalException.class);
+    if (functional != null) {
+      return order
+          + " was refused by Exact Online"
+          + (functional.getExactMessage() == null ? "" : ": " + functional.getExactMessage())
+          + " ("
+          + functional.getHttpStatus()
+          + " on "
+          + functional.getEndpoint()
+          + ")";
+    }
+    ExactOutcomeUnknownException unknown = cause(e, ExactOutcomeUnknownException.class);
+    if (unknown != null) {
+      return order
+          + ": no answer from Exact Online while booking; Exact is asked whether it has the"
+          + " document before the next try ("
+          + unknown.getMessage()
+          + ")";
+    }
+    ExactTransientException transientError = cause(e, ExactTransientException.class);
+    if (transientError != null) {
+      return order
+          + ": Exact Online is not reachable right now ("
+          + transientError.getMessage()
+          + ")";
+    }
+    ExactException exact = cause(e, ExactException.class);
+    if (exact != null) {
+      return order + ": " + exact.getMessage();
+    }
+    SquarespaceException squarespace = cause(e, SquarespaceException.class);
+    if (squarespace != null) {
+      return order + ": " + squarespace.getMessage();
+    }
+    return order
+        + " failed unexpectedly ("
+        + (e == null ? "unknown error" : e.getClass().getSimpleName() + ": " + e.getMessage())
+        + ")";
+  }
+
+  static <T extends Throwable> T cause(Throwable e, Class<T> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+    }
+    return null;
+  }
+}

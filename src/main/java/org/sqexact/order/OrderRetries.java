@@ -1,0 +1,73 @@
+package org.sqexact.order;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.camel.spi.IdempotentRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqexact.store.OrderLedger;
+import org.sqexact.store.OrderLedger.Entry;
+import org.sqexact.store.OrderLedger.State;
+
+/**
+ * Failed orders are tried again by later polls, with growing pauses (1, 2, 4, 8 … minutes, at most
+ * an hour); orders interrupted by a stop are found and released so they are tried again.
+ */
+public final class OrderRetries {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OrderRetries.class);
+
+  private final OrderLedger ledger;
+  private final IdempotentRepository repository;
+  private final Clock clock;
+  private final Duration interruptedAfter;
+
+  public OrderRetries(
+      OrderLedger ledger, IdempotentRepository repository, Clock clock, Duration interruptedAfter) {
+    this.ledger = ledger;
+    this.repository = repository;
+    this.clock = clock;
+    this.interruptedAfter = interruptedAfter;
+  }
+
+  /** The ids of failed orders whose pause is over. */
+  public List<String> due() {
+    List<String> ids = new ArrayList<>();
+    for (Entry e : ledger.list(Set.of(State.FAILED), 500)) {
+      if (isDue(e)) {
+        ids.add(e.orderId());
+      }
+    }
+    return ids;
+  }
+
+  /** Whether a failed order's pause is over. */
+  public boolean isDue(Entry e) {
+    if (e.state() != State.FAILED) {
+      return false;
+    }
+    long minutes = Math.min(60, 1L << Math.max(0, Math.min(6, e.attempts() - 1)));
+    Instant next = e.updatedAt().plus(Duration.ofMinutes(minutes)).minusSeconds(5);
+    return !clock.instant().isBefore(next);
+  }
+
+  /**
+   * Orders left in progress by a process that stopped are released: their outcome is unknown, so
+   * the next attempt asks Exact first.
+   */
+  public int recoverInterrupted() {
+    List<String> ids = ledger.recoverInterrupted(interruptedAfter);
+    for (String id : ids) {
+      repository.remove(id);
+    }
+    if (!ids.isEmpty()) {
+      LOG.warn(
+          "{} order(s) were interrupted by a stop and will be checked and tried again", ids.size());
+    }
+    return ids.size();
+  }
+}

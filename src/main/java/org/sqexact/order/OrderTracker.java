@@ -1,0 +1,91 @@
+package org.sqexact.order;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.sqexact.config.OrderSettings;
+import org.sqexact.squarespace.SquarespaceJson;
+import org.sqexact.squarespace.SquarespaceOrder;
+import org.sqexact.store.ActivityLog;
+import org.sqexact.store.OrderLedger;
+
+/**
+ * Opens and closes the handling of one order: reads it, puts its number in the log context, counts
+ * the attempt in the ledger, and records an order that Exact already has.
+ */
+public final class OrderTracker {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OrderTracker.class);
+
+  private final OrderSettings settings;
+  private final OrderLedger ledger;
+  private final ActivityLog activity;
+
+  public OrderTracker(OrderSettings settings, OrderLedger ledger, ActivityLog activity) {
+    this.settings = settings;
+    this.ledger = ledger;
+    this.activity = activity;
+  }
+
+  /** Reads the order from the body and sets the properties every later step uses. */
+  public void identify(Exchange exchange) {
+    JsonNode json = exchange.getMessage().getBody(JsonNode.class);
+    SquarespaceOrder order = SquarespaceJson.mapper().convertValue(json, SquarespaceOrder.class);
+    if (order.id() == null || order.orderNumber() == null) {
+      throw new OrderRejectedException(
+          "A Squarespace order without id or orderNumber was received");
+    }
+    exchange.setProperty(OrderKeys.ORDER_JSON, json);
+    exchange.setProperty(OrderKeys.ORDER, order);
+    exchange.setProperty(OrderKeys.ORDER_ID, order.id());
+    exchange.setProperty(OrderKeys.ORDER_NUMBER, order.orderNumber());
+    exchange.setProperty(OrderKeys.YOUR_REF, yourRef(order.orderNumber()));
+    MDC.put("orderId", order.id());
+    MDC.put("orderNumber", order.orderNumber());
+  }
+
+  /** The reference the order carries in Exact: the order number with the optional prefix. */
+  public String yourRef(String orderNumber) {
+    return settings.yourRefPrefix() + orderNumber;
+  }
+
+  /** Counts the attempt (inside the idempotent consumer). */
+  public void begin(Exchange exchange) {
+    SquarespaceOrder order = exchange.getProperty(OrderKeys.ORDER, SquarespaceOrder.class);
+    OrderLedger.Entry before = ledger.begin(order.id(), order.orderNumber(), order.modifiedOn());
+    exchange.setProperty(OrderKeys.PREVIOUS, before);
+    activity.record(
+        order.id(),
+        order.orderNumber(),
+        "received",
+        "ok",
+        "payment "
+            + order.paymentState()
+            + ", "
+            + order.lineItems().size()
+            + " line(s), total "
+            + (order.grandTotal() == null ? "?" : order.grandTotal().amount().toPlainString())
+            + (before == null ? "" : ", attempt " + (before.attempts() + 1)));
+    LOG.info("Booking Squarespace order (attempt {})", before == null ? 1 : before.attempts() + 1);
+  }
+
+  /** Exact already has the order: skipped, not an error. */
+  public void alreadyInExact(Exchange exchange) {
+    ExistenceCheck.Found found =
+        exchange.getProperty(OrderKeys.EXISTING, ExistenceCheck.Found.class);
+    String id = exchange.getProperty(OrderKeys.ORDER_ID, String.class);
+    String number = exchange.getProperty(OrderKeys.ORDER_NUMBER, String.class);
+    String message = "already in Exact Online as " + found.describe();
+    ledger.markSkipped(id, found.type().setting(), found.id(), found.number(), message);
+    activity.record(id, number, "exists", "skipped", message);
+    LOG.info("Order is {}: skipped", message);
+  }
+
+  /** Clears the log context. */
+  public void end(Exchange exchange) {
+    MDC.remove("orderId");
+    MDC.remove("orderNumber");
+  }
+}

@@ -1,0 +1,366 @@
+package org.sqexact.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What happened to each Squarespace order in Exact Online: its state, the Exact document, the
+ * attempts and the last reason. Only ids, numbers, states and short reasons are stored.
+ */
+public final class OrderLedger {
+
+  /** The states of an order. */
+  public enum State {
+    /** Being processed now. */
+    IN_PROGRESS,
+    /** The last attempt failed; the next poll tries again. */
+    FAILED,
+    /** Needs the operator: it is not tried again until retried. */
+    PARKED,
+    /** Booked in Exact Online by the connector. */
+    BOOKED,
+    /** Not booked: already in Exact Online, or skipped by the operator. */
+    SKIPPED;
+
+    /** Booked or skipped: nothing more to do. */
+    public boolean isFinal() {
+      return this == BOOKED || this == SKIPPED;
+    }
+  }
+
+  /** One row of the ledger. */
+  public record Entry(
+      String orderId,
+      String orderNumber,
+      State state,
+      String documentType,
+      String documentId,
+      String documentNumber,
+      int attempts,
+      boolean outcomeUnknown,
+      String lastError,
+      Instant orderModifiedOn,
+      Instant createdAt,
+      Instant updatedAt) {}
+
+  private static final String COLUMNS =
+      "order_id, order_number, state, document_type, exact_document_id, exact_document_number,"
+          + " attempts, outcome_unknown, last_error, order_modified_on, created_at, updated_at";
+
+  private final Database db;
+  private final String connectionId;
+  private final Clock clock;
+
+  public OrderLedger(Database db, String connectionId, Clock clock) {
+    this.db = db;
+    this.connectionId = connectionId;
+    this.clock = clock;
+  }
+
+  public Optional<Entry> find(String orderId) {
+    List<Entry> found =
+        query(
+            "SELECT " + COLUMNS + " FROM order_ledger WHERE connection_id = ? AND order_id = ?",
+            connectionId,
+            orderId);
+    return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+  }
+
+  /** By order id or by order number. */
+  public Optional<Entry> findByIdOrNumber(String order) {
+    List<Entry> found =
+        query(
+            "SELECT "
+                + COLUMNS
+                + " FROM order_ledger WHERE connection_id = ? AND (order_id = ? OR order_number = ?)",
+            connectionId,
+            order,
+            order);
+    return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+  }
+
+  /** The entries of many orders at once (one query per page of orders). */
+  public Map<String, Entry> findAll(Collection<String> orderIds) {
+    Map<String, Entry> out = new HashMap<>();
+    List<String> ids = new ArrayList<>(orderIds);
+    for (int from = 0; from < ids.size(); from += 100) {
+      List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 100));
+      StringBuilder sql =
+          new StringBuilder(
+              "SELECT " + COLUMNS + " FROM order_ledger WHERE connection_id = ? AND order_id IN (");
+      Object[] args = new Object[chunk.size() + 1];
+      args[0] = connectionId;
+      for (int i = 0; i < chunk.size(); i++) {
+        sql.append(i == 0 ? "?" : ", ?");
+        args[i + 1] = chunk.get(i);
+      }
+      sql.append(')');
+      for (Entry e : query(sql.toString(), args)) {
+        out.put(e.orderId(), e);
+      }
+    }
+    return out;
+  }
+
+  /** Orders in the given states, newest first. */
+  public List<Entry> list(Collection<State> states, int limit) {
+    StringBuilder sql =
+        new StringBuilder("SELECT " + COLUMNS + " FROM order_ledger WHERE connection_id = ?");
+    Object[] args = new Object[states.size() + 1];
+    args[0] = connectionId;
+    if (!states.isEmpty()) {
+      sql.append(" AND state IN (");
+      int i = 1;
+      for (State s : states) {
+        sql.append(i == 1 ? "?" : ", ?");
+        args[i++] = s.name();
+      }
+      sql.append(')');
+    }
+    sql.append(" ORDER BY updated_at DESC");
+    List<Entry> all = query(sql.toString(), args);
+    return all.size() > limit ? all.subList(0, limit) : all;
+  }
+
+  /** Counts per state. */
+  public Map<State, Integer> counts() {
+    Map<State, Integer> out = new java.util.EnumMap<>(State.class);
+    try (Connection c = db.connection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT state, COUNT(*) FROM order_ledger WHERE connection_id = ? GROUP BY state")) {
+      ps.setString(1, connectionId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(State.valueOf(rs.getString(1)), rs.getInt(2));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("cannot count the order ledger", e);
+    }
+  }
+
+  /**
+   * Starts an attempt: creates the row or moves it to IN_PROGRESS and counts the attempt.
+   *
+   * @return the entry as it was before this attempt (null when new)
+   */
+  public Entry begin(String orderId, String orderNumber, Instant modifiedOn) {
+    Entry before = find(orderId).orElse(null);
+    Instant now = clock.instant();
+    if (before == null) {
+      update(
+          "INSERT INTO order_ledger (connection_id, order_id, order_number, state, attempts,"
+              + " order_modified_on, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?)",
+          connectionId,
+          orderId,
+          orderNumber,
+          State.IN_PROGRESS.name(),
+          Database.ts(modifiedOn),
+          Database.ts(now),
+          Database.ts(now));
+    } else {
+      update(
+          "UPDATE order_ledger SET state = ?, attempts = attempts + 1, order_number = ?,"
+              + " order_modified_on = ?, updated_at = ? WHERE connection_id = ? AND order_id = ?",
+          State.IN_PROGRESS.name(),
+          orderNumber,
+          Database.ts(modifiedOn),
+          Database.ts(now),
+          connectionId,
+          orderId);
+    }
+    return before;
+  }
+
+  /** The document is about to be posted: until it is recorded, its outcome is unknown. */
+  public void markPosting(String orderId, String documentType) {
+    update(
+        "UPDATE order_ledger SET outcome_unknown = TRUE, document_type = ?, updated_at = ? WHERE"
+            + " connection_id = ? AND order_id = ?",
+        documentType,
+        Database.ts(clock.instant()),
+        connectionId,
+        orderId);
+  }
+
+  /** The post certainly failed (Exact answered with an error): nothing was booked. */
+  public void markPostRefused(String orderId) {
+    update(
+        "UPDATE order_ledger SET outcome_unknown = FALSE, updated_at = ? WHERE connection_id = ?"
+            + " AND order_id = ?",
+        Database.ts(clock.instant()),
+        connectionId,
+        orderId);
+  }
+
+  public void markBooked(
+      String orderId, String documentType, String documentId, String documentNumber) {
+    finish(orderId, State.BOOKED, documentType, documentId, documentNumber, null);
+  }
+
+  /** Already in Exact (found by YourRef), or skipped by the operator. */
+  public void markSkipped(
+      String orderId, String documentType, String documentId, String documentNumber, String why) {
+    finish(orderId, State.SKIPPED, documentType, documentId, documentNumber, why);
+  }
+
+  private void finish(
+      String orderId,
+      State state,
+      String documentType,
+      String documentId,
+      String documentNumber,
+      String why) {
+    update(
+        "UPDATE order_ledger SET state = ?, document_type = COALESCE(?, document_type),"
+            + " exact_document_id = COALESCE(?, exact_document_id), exact_document_number ="
+            + " COALESCE(?, exact_document_number), outcome_unknown = FALSE, last_error = ?,"
+            + " updated_at = ? WHERE connection_id = ? AND order_id = ?",
+        state.name(),
+        documentType,
+        documentId,
+        documentNumber,
+        ActivityLog.truncate(why, 1000),
+        Database.ts(clock.instant()),
+        connectionId,
+        orderId);
+  }
+
+  /**
+   * Records a failed attempt: FAILED while attempts are left, PARKED after the last one or when
+   * {@code park} is set (the reason needs a person).
+   *
+   * @return the new state
+   */
+  public State markFailed(String orderId, String reason, boolean park, int maxAttempts) {
+    Entry e = find(orderId).orElseThrow();
+    State state = park || e.attempts() >= maxAttempts ? State.PARKED : State.FAILED;
+    update(
+        "UPDATE order_ledger SET state = ?, last_error = ?, updated_at = ? WHERE connection_id ="
+            + " ? AND order_id = ?",
+        state.name(),
+        ActivityLog.truncate(reason, 1000),
+        Database.ts(clock.instant()),
+        connectionId,
+        orderId);
+    return state;
+  }
+
+  /** The operator asks for another try: the attempts start again. */
+  public void resetForRetry(String orderId) {
+    update(
+        "UPDATE order_ledger SET state = ?, attempts = 0, updated_at = ? WHERE connection_id = ?"
+            + " AND order_id = ?",
+        State.FAILED.name(),
+        Database.ts(clock.instant()),
+        connectionId,
+        orderId);
+  }
+
+  /** An order the connector has not seen yet, skipped by the operator before it was booked. */
+  public void recordSkippedByOperator(String orderId, String orderNumber, String why) {
+    if (find(orderId).isEmpty()) {
+      Instant now = clock.instant();
+      update(
+          "INSERT INTO order_ledger (connection_id, order_id, order_number, state, attempts,"
+              + " created_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?)",
+          connectionId,
+          orderId,
+          orderNumber,
+          State.SKIPPED.name(),
+          Database.ts(now),
+          Database.ts(now));
+    }
+    markSkipped(orderId, null, null, null, why);
+  }
+
+  /**
+   * Rows left IN_PROGRESS by a process that stopped (crash, kill) for longer than {@code stale}:
+   * they become FAILED with an unknown outcome, so the next attempt asks Exact first.
+   *
+   * @return their order ids
+   */
+  public List<String> recoverInterrupted(Duration stale) {
+    Instant before = clock.instant().minus(stale);
+    List<String> ids = new ArrayList<>();
+    for (Entry e :
+        query(
+            "SELECT "
+                + COLUMNS
+                + " FROM order_ledger WHERE connection_id = ? AND state = ? AND"
+                + " updated_at < ?",
+            connectionId,
+            State.IN_PROGRESS.name(),
+            Database.ts(before))) {
+      ids.add(e.orderId());
+    }
+    for (String id : ids) {
+      update(
+          "UPDATE order_ledger SET state = ?, outcome_unknown = TRUE, last_error = ?, updated_at ="
+              + " ? WHERE connection_id = ? AND order_id = ? AND state = ?",
+          State.FAILED.name(),
+          "interrupted (the connector stopped while booking); Exact is asked before a new try",
+          Database.ts(clock.instant()),
+          connectionId,
+          id,
+          State.IN_PROGRESS.name());
+    }
+    return ids;
+  }
+
+  private List<Entry> query(String sql, Object... args) {
+    try (Connection c = db.connection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        ps.setObject(i + 1, args[i]);
+      }
+      List<Entry> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new Entry(
+                  rs.getString(1),
+                  rs.getString(2),
+                  State.valueOf(rs.getString(3)),
+                  rs.getString(4),
+                  rs.getString(5),
+                  rs.getString(6),
+                  rs.getInt(7),
+                  rs.getBoolean(8),
+                  rs.getString(9),
+                  Database.instant(rs.getTimestamp(10)),
+                  Database.instant(rs.getTimestamp(11)),
+                  Database.instant(rs.getTimestamp(12))));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("cannot read the order ledger", e);
+    }
+  }
+
+  private void update(String sql, Object... args) {
+    try (Connection c = db.connection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        ps.setObject(i + 1, args[i]);
+      }
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new StoreException("cannot write the order ledger", e);
+    }
+  }
+}
