@@ -135,6 +135,14 @@ final class ShopDocuments {
       if (v == null) {
         v = defaultFor(f);
       }
+      if ((f.equals("createdOn") || f.equals("modifiedOn") || f.equals("fulfilledOn"))
+          && v.isTextual()) {
+        try {
+          v = Http.JSON.getNodeFactory().textNode(Http.iso(Instant.parse(v.asText())));
+        } catch (java.time.format.DateTimeParseException e) {
+          // leave unparseable values as given
+        }
+      }
       if ((f.equals("billingAddress") || f.equals("shippingAddress")) && v.isObject()) {
         v = ordered((ObjectNode) v, ADDRESS_FIELDS);
       }

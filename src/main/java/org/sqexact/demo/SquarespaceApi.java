@@ -681,6 +681,13 @@ final class SquarespaceApi implements HttpHandler {
       }
       selected.add(row);
     }
+    if (modifiedOn != null) {
+      selected.sort(
+          (x, y) -> {
+            int c = modifiedOn.apply(x).compareTo(modifiedOn.apply(y));
+            return c != 0 ? c : x.path(idField).asText().compareTo(y.path(idField).asText());
+          });
+    }
     int size = shop.pageSize();
     List<ObjectNode> pageRows = selected.subList(0, Math.min(size, selected.size()));
     ObjectNode out = Http.object();
