@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -102,6 +103,36 @@ public final class DemoSandbox implements AutoCloseable {
         sandbox.exactBaseUrl(),
         DIVISION);
     return sandbox;
+  }
+
+  /**
+   * Runs the sandbox on its own for manual exploration: {@code java -cp <classpath>
+   * org.sqexact.demo.DemoSandbox [port (default 8089)] [seconds between new orders (default 60, 0 =
+   * none)]}.
+   */
+  public static void main(String[] args) throws InterruptedException {
+    int port = args.length > 0 ? Integer.parseInt(args[0]) : 8089;
+    long seconds = args.length > 1 ? Long.parseLong(args[1]) : 60;
+    DemoSandbox sandbox = start(port);
+    if (seconds > 0) {
+      sandbox.shop().startDripping(Duration.ofSeconds(seconds));
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(sandbox::close, "demo-sandbox-shutdown"));
+    System.out.println(
+        "Squarespace: " + sandbox.squarespaceBaseUrl() + "  (Bearer " + API_KEY + ")");
+    System.out.println(
+        "Exact Online: "
+            + sandbox.exactBaseUrl()
+            + "  (client "
+            + CLIENT_ID
+            + "/"
+            + CLIENT_SECRET
+            + ", refresh token "
+            + FIRST_REFRESH_TOKEN
+            + ", division "
+            + DIVISION
+            + ")");
+    Thread.currentThread().join();
   }
 
   public int port() {

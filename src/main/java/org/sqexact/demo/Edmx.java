@@ -94,6 +94,23 @@ final class Edmx {
 
   private Edmx() {}
 
+  private static volatile Edmx shared;
+
+  /** The EDMX of all services, parsed once per class loader (it is immutable). */
+  static Edmx shared() {
+    Edmx e = shared;
+    if (e == null) {
+      synchronized (Edmx.class) {
+        e = shared;
+        if (e == null) {
+          e = load();
+          shared = e;
+        }
+      }
+    }
+    return e;
+  }
+
   static Edmx load() {
     Edmx edmx = new Edmx();
     for (String service : SERVICES) {

@@ -1,6 +1,5 @@
 package org.sqexact.demo;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -770,13 +769,5 @@ final class ExactApi implements HttpHandler {
       }
     }
     return out;
-  }
-
-  static String toJson(JsonNode node) {
-    try {
-      return Http.JSON.writeValueAsString(node);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

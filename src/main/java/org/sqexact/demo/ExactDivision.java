@@ -113,7 +113,7 @@ public final class ExactDivision {
 
   ExactDivision(Clock clock) {
     this.clock = clock;
-    this.edmx = Edmx.load();
+    this.edmx = Edmx.shared();
   }
 
   // =====================================================================================

@@ -185,25 +185,4 @@ final class ODataValues {
     }
     return stored;
   }
-
-  /** Default (non-null) value Exact returns for a non-nullable type. */
-  static JsonNode zero(String edmType) {
-    switch (edmType) {
-      case "Edm.Boolean":
-        return BooleanNode.FALSE;
-      case "Edm.Byte":
-      case "Edm.SByte":
-      case "Edm.Int16":
-      case "Edm.Int32":
-        return IntNode.valueOf(0);
-      case "Edm.Int64":
-        return LongNode.valueOf(0);
-      case "Edm.Double":
-      case "Edm.Single":
-      case "Edm.Decimal":
-        return DecimalNode.valueOf(BigDecimal.ZERO);
-      default:
-        return NullNode.getInstance();
-    }
-  }
 }
