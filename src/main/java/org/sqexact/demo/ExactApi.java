@@ -266,7 +266,7 @@ final class ExactApi implements HttpHandler {
             "UserID",
             set.type.fullName,
             60);
-    Map<String, String> params = Http.query(exchange);
+    Map<String, String> params = params(exchange);
     List<String> select = parseSelect(def, params.get("$select"), Set.of());
     ObjectNode d = Http.object();
     d.putArray("results").add(render(def, me, select, Set.of()));
@@ -310,7 +310,7 @@ final class ExactApi implements HttpHandler {
           if (accept != null) {
             return accept;
           }
-          Map<String, String> params = Http.query(exchange);
+          Map<String, String> params = params(exchange);
           for (String p : params.keySet()) {
             if (p.startsWith("$") && !QUERY_OPTIONS.contains(p)) {
               throw new ExactException(
@@ -371,6 +371,14 @@ final class ExactApi implements HttpHandler {
         }
       default:
         return error(405, "Method not allowed.");
+    }
+  }
+
+  private static Map<String, String> params(HttpExchange exchange) {
+    try {
+      return Http.query(exchange);
+    } catch (IllegalArgumentException e) {
+      throw new ExactException(400, "Bad Request - Error in query syntax.");
     }
   }
 

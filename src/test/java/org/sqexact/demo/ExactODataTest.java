@@ -257,6 +257,19 @@ class ExactODataTest {
     assertEquals("Sanne de Vries", d.get("OrderedByName").asText());
     assertTrue(d.get("OrderDate").asText().matches("/Date\\(\\d+\\)/"));
     assertEquals(12, d.get("Status").asInt());
+    SandboxClient.Reply deferred =
+        client.exactGetUrl(token, d.at("/SalesOrderLines/__deferred/uri").asText());
+    assertEquals(2, deferred.json().at("/d/results").size(), deferred.raw().body());
+    SandboxClient.Reply headers =
+        client.division(
+            token,
+            "sync/SalesOrder/SalesOrderHeaders?$select=Timestamp,ID,OrderNumber,YourRef&$filter="
+                + q("Timestamp gt 1L"));
+    assertEquals(orderId, headers.json().at("/d/results/0/ID").asText());
+    assertEquals("1041", headers.json().at("/d/results/0/YourRef").asText());
+    SandboxClient.Reply bulk =
+        client.division(token, "bulk/SalesOrder/SalesOrders?$select=OrderID,YourRef");
+    assertEquals(1, bulk.json().at("/d/results").size(), bulk.raw().body());
     SandboxClient.Reply second = client.exactSend(token, "POST", "salesorder/SalesOrders", body);
     assertEquals(2, second.json().at("/d/OrderNumber").asInt());
 
