@@ -2,6 +2,7 @@ package org.sqexact.config;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -36,6 +37,7 @@ import org.sqexact.order.OrderPayloads;
 import org.sqexact.order.OrderRetries;
 import org.sqexact.order.OrderTracker;
 import org.sqexact.order.VatCodes;
+import org.sqexact.order.VatPolicy;
 import org.sqexact.squarespace.SquarespaceApi;
 import org.sqexact.squarespace.SquarespaceGateway;
 import org.sqexact.squarespace.SquarespaceOrderPages;
@@ -67,6 +69,18 @@ public final class ConnectorConfiguration implements CamelConfiguration {
     PropertiesComponent pc = context.getPropertiesComponent();
     ConnectorSettings settings =
         ConnectorSettings.load(key -> pc.resolveProperty(key).orElse(null));
+    Registry registry = context.getRegistry();
+    Clock clock = registry.lookupByNameAndType(CLOCK, Clock.class);
+    if (clock == null) {
+      clock = Clock.systemUTC();
+    }
+    Instant ordersSince = settings.ordersSince();
+    if (settings.demo()) {
+      DemoMode.start(context, settings, clock);
+      if (ordersSince == null) {
+        ordersSince = clock.instant().minus(Duration.ofDays(4)); // the sandbox's sample orders
+      }
+    }
     OrderSettings orderSettings = OrderSettings.load(key -> pc.resolveProperty(key).orElse(null));
     DocumentType documentType;
     try {
@@ -78,16 +92,7 @@ public final class ConnectorConfiguration implements CamelConfiguration {
               + orderSettings.documentType()
               + "'");
     }
-    Registry registry = context.getRegistry();
-    Clock clock = registry.lookupByNameAndType(CLOCK, Clock.class);
-    if (clock == null) {
-      clock = Clock.systemUTC();
-    }
     registry.bind("connectorSettings", settings);
-
-    if (settings.demo()) {
-      DemoMode.start(context, settings, clock);
-    }
 
     Database db = Database.open(settings.dbUrl(), settings.dbUser(), settings.dbPassword());
     context.addService(new Closer(db), true);
@@ -98,9 +103,13 @@ public final class ConnectorConfiguration implements CamelConfiguration {
                 settings.connectionId(),
                 settings.exactDivision(),
                 settings.squarespaceApiUrl().toString(),
-                settings.ordersSince());
+                ordersSince);
     TokenStore tokenStore = new TokenStore(db, box, connection.id(), clock);
-    tokenStore.seed(settings.exactRefreshToken());
+    if (settings.demo()) {
+      tokenStore.reset(settings.exactRefreshToken()); // each sandbox starts a new token chain
+    } else {
+      tokenStore.seed(settings.exactRefreshToken());
+    }
 
     ActivityLog activity =
         new ActivityLog(db, connection.id(), clock, settings.activityRetention());
@@ -191,7 +200,15 @@ public final class ConnectorConfiguration implements CamelConfiguration {
         "customerResolver", new CustomerResolver(orderSettings, customers, payloads, activity));
     registry.bind("itemCatalog", items);
     registry.bind("vatCodes", vatCodes);
-    registry.bind("orderLines", new OrderLines(orderSettings, items, vatCodes));
+    MappingSettings mappingSettings =
+        MappingSettings.load(
+            settings.mappingsDir().resolve("settings.yaml"),
+            value -> context.resolvePropertyPlaceholders(value));
+    VatPolicy vatPolicy =
+        new VatPolicy(mappingSettings.vatRules(), mappingSettings.standardVatRate(), vatCodes);
+    registry.bind("mappingSettings", mappingSettings);
+    registry.bind("vatPolicy", vatPolicy);
+    registry.bind("orderLines", new OrderLines(orderSettings, items, vatCodes, vatPolicy));
     registry.bind("documentLineAggregator", new DocumentLineAggregator());
     registry.bind(
         "documentBooker",

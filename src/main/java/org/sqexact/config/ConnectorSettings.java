@@ -61,6 +61,7 @@ public final class ConnectorSettings {
   private boolean demo;
   private int demoPort;
   private Duration activityRetention;
+  private Path mappingsDir;
 
   // Sync
   private Instant ordersSince;
@@ -128,6 +129,7 @@ public final class ConnectorSettings {
     }
 
     s.dataDir = Path.of(r.text("connector.data-dir", "./data"));
+    s.mappingsDir = Path.of(r.text("connector.mappings-dir", "./mappings"));
     String defaultDb =
         "jdbc:h2:file:"
             + s.dataDir.resolve(s.demo ? "demo" : "connector").toString().replace('\\', '/')
@@ -408,6 +410,11 @@ public final class ConnectorSettings {
 
   public int demoPort() {
     return demoPort;
+  }
+
+  /** The directory of the settings and the datamapper files. */
+  public Path mappingsDir() {
+    return mappingsDir;
   }
 
   public Duration activityRetention() {

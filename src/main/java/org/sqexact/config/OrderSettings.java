@@ -26,8 +26,6 @@ public record OrderSettings(
     String discountItem,
     String noSkuItem,
     String unknownSkuItem,
-    String vatCodeInclusive,
-    String vatCodeExclusive,
     String documentType) {
 
   /** When the configured default debtor is used. */
@@ -106,8 +104,6 @@ public record OrderSettings(
         r.text("orders.items.discount", "DISCOUNT"),
         r.text("orders.items.no-sku", "NOSKU"),
         r.optional("orders.items.unknown-sku"),
-        r.text("orders.vat-code.inclusive", "2"),
-        r.text("orders.vat-code.exclusive", "1"),
         documentType);
   }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -226,8 +225,7 @@ public final class CustomerDirectory {
 
   static ObjectNode changedFields(JsonNode existing, ObjectNode wanted) {
     ObjectNode changes = wanted.objectNode();
-    for (Iterator<Map.Entry<String, JsonNode>> it = wanted.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> f = it.next();
+    for (Map.Entry<String, JsonNode> f : wanted.properties()) {
       JsonNode have = existing.get(f.getKey());
       if (!sameValue(have, f.getValue())) {
         changes.set(f.getKey(), f.getValue());

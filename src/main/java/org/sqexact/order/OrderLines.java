@@ -30,14 +30,19 @@ public final class OrderLines {
 
   private static final BigDecimal ONE = BigDecimal.ONE;
 
+  /** Exchange property with the highest VAT rate among the goods (for shipping and discount). */
+  public static final String GOODS_RATE = "goodsVatRate";
+
   private final OrderSettings settings;
   private final ItemCatalog catalog;
   private final VatCodes vatCodes;
+  private final VatPolicy vat;
 
-  public OrderLines(OrderSettings settings, ItemCatalog catalog, VatCodes vatCodes) {
+  public OrderLines(OrderSettings settings, ItemCatalog catalog, VatCodes vatCodes, VatPolicy vat) {
     this.settings = settings;
     this.catalog = catalog;
     this.vatCodes = vatCodes;
+    this.vat = vat;
   }
 
   /** The lines to book: products, shipping, discount. */
@@ -157,7 +162,16 @@ public final class OrderLines {
               + " does not exist in Exact Online. Create it or change the setting, then retry the"
               + " order.");
     }
+    BigDecimal goodsRate = null;
+    for (LineSource l : lines) {
+      if (l.kind() == Kind.PRODUCT || l.kind() == Kind.NOSKU) {
+        JsonNode item = found.getOrDefault(itemCode(l), found.get(settings.unknownSkuItem()));
+        BigDecimal rate = vat.rateOf(item);
+        goodsRate = goodsRate == null || rate.compareTo(goodsRate) > 0 ? rate : goodsRate;
+      }
+    }
     exchange.setProperty(ITEMS, found);
+    exchange.setProperty(GOODS_RATE, goodsRate == null ? vat.standardRate() : goodsRate);
   }
 
   /** Prices one line (a split step): item, VAT code, unit price, amounts, description. */
@@ -171,19 +185,35 @@ public final class OrderLines {
       item = items.get(settings.unknownSkuItem());
     }
     boolean inclusive = !"EXCLUSIVE".equalsIgnoreCase(order.priceTaxInterpretation());
-    String code = inclusive ? settings.vatCodeInclusive() : settings.vatCodeExclusive();
-    VatCode vat = vatCodes.get(code);
-    if (vat == null) {
+    BigDecimal ratePercent =
+        l.kind() == Kind.SHIPPING || l.kind() == Kind.DISCOUNT
+            ? exchange.getProperty(GOODS_RATE, BigDecimal.class)
+            : vat.rateOf(item);
+    String country = destination(order);
+    String code = vat.code(ratePercent, country, inclusive);
+    if (code == null) {
+      throw new OrderRejectedException(
+          "Order #"
+              + order.orderNumber()
+              + ": no VAT code is set for "
+              + ratePercent.toPlainString()
+              + "% "
+              + (inclusive ? "inclusive" : "exclusive")
+              + (country == null ? "" : " (country " + country + ")")
+              + " in mappings/settings.yaml (vat.rules), for line '"
+              + (l.productName() != null ? l.productName() : l.description())
+              + "'");
+    }
+    VatCode vatCode = vatCodes.get(code);
+    if (vatCode == null) {
       throw new OrderRejectedException(
           "Order #"
               + order.orderNumber()
               + ": VAT code '"
               + code
-              + "' ("
-              + (inclusive ? "ORDERS_VAT_CODE_INCLUSIVE" : "ORDERS_VAT_CODE_EXCLUSIVE")
-              + ") does not exist in Exact Online");
+              + "' (mappings/settings.yaml, vat.rules) does not exist in Exact Online");
     }
-    BigDecimal rate = vat.percentage();
+    BigDecimal rate = vatCode.percentage();
     BigDecimal factor = ONE.add(rate);
     BigDecimal unit = l.unitPricePaid();
     BigDecimal amount = money(l.quantity().multiply(unit));
@@ -216,7 +246,7 @@ public final class OrderLines {
         unitIncl,
         amountExcl,
         amountIncl,
-        vat.code(),
+        vatCode.code(),
         rate,
         null,
         l.description() != null ? l.description() : describe(l));
@@ -248,10 +278,18 @@ public final class OrderLines {
               + currency
               + " (priceTaxInterpretation "
               + order.priceTaxInterpretation()
-              + "). Check the VAT codes (ORDERS_VAT_CODE_INCLUSIVE/EXCLUSIVE) and the order's"
-              + " taxes, then retry.");
+              + "). Check the VAT rules in mappings/settings.yaml and the items' VAT codes"
+              + " against the order's taxes, then retry.");
     }
     exchange.setProperty(OrderKeys.LINES, lines);
+  }
+
+  /** The destination country: the shipping address's, else the billing address's. */
+  static String destination(SquarespaceOrder order) {
+    if (order.shippingAddress() != null && order.shippingAddress().countryCode() != null) {
+      return order.shippingAddress().countryCode();
+    }
+    return order.billingAddress() == null ? null : order.billingAddress().countryCode();
   }
 
   private String itemCode(LineSource l) {

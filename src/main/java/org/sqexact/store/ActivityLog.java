@@ -115,9 +115,9 @@ public final class ActivityLog {
                   rs.getString(6),
                   rs.getString(7),
                   rs.getString(8),
-                  (Integer) rs.getObject(9, Integer.class),
-                  (Integer) rs.getObject(10, Integer.class),
-                  (Integer) rs.getObject(11, Integer.class)));
+                  rs.getObject(9, Integer.class),
+                  rs.getObject(10, Integer.class),
+                  rs.getObject(11, Integer.class)));
         }
       }
       return out;

@@ -126,6 +126,31 @@ public final class TokenStore {
     }
   }
 
+  /** Replaces whatever is stored by this refresh token (the demo sandbox starts a new chain). */
+  public void reset(String refreshToken) {
+    seed(null);
+    locked(
+        row -> {
+          row.markProblem(null);
+          return null;
+        });
+    try (Connection c = db.connection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE exact_token SET refresh_token_enc = ?, access_token_enc = NULL,"
+                    + " access_issued_at = NULL, access_expires_at = NULL, refresh_issued_at = ?,"
+                    + " key_fingerprint = ?, problem = NULL, updated_at = ? WHERE connection_id = ?")) {
+      ps.setString(1, box.encrypt(refreshToken));
+      ps.setTimestamp(2, Database.ts(clock.instant()));
+      ps.setString(3, box.fingerprint());
+      ps.setTimestamp(4, Database.ts(clock.instant()));
+      ps.setString(5, connectionId);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new StoreException("cannot reset the token store", e);
+    }
+  }
+
   /** Reads the stored tokens without locking. */
   public Tokens read() {
     try (Connection c = db.connection();
