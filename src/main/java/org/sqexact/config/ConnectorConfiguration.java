@@ -22,6 +22,7 @@ import org.sqexact.exact.ExactTokenClient;
 import org.sqexact.exact.ExactTokenManager;
 import org.sqexact.ops.Alerts;
 import org.sqexact.ops.ConnectorHealthCheck;
+import org.sqexact.ops.OperatorApi;
 import org.sqexact.order.CustomerDirectory;
 import org.sqexact.order.CustomerResolver;
 import org.sqexact.order.DocumentBooker;
@@ -215,6 +216,22 @@ public final class ConnectorConfiguration implements CamelConfiguration {
         new DocumentBooker(documentType, payloads, exactApi, ledger, existence, activity));
     registry.bind(
         "orderFailures", new OrderFailures(ledger, activity, alerts, orderSettings.maxAttempts()));
+
+    registry.bind(
+        "operatorApi",
+        new OperatorApi(
+            ledger,
+            activity,
+            alerts,
+            squarespaceApi,
+            eligibility,
+            idempotent,
+            tokens,
+            divisionCheck,
+            governor,
+            watermarks,
+            settings.exactDivision(),
+            template));
 
     registry.bind("connectorClock", clock);
     registry.bind("connectorDatabase", db);

@@ -56,14 +56,15 @@ public final class Alerts implements BiConsumer<String, String> {
         recent.removeLast();
       }
     }
-    LOG.error("ALERT [{}] {}", code, message);
     try {
       activity.record(orderId, orderNumber, "alert " + code, "alert", message);
     } catch (RuntimeException e) {
       LOG.warn("Could not write the alert to the activity log: {}", e.getMessage());
     }
     ProducerTemplate t = template;
-    if (t != null) {
+    if (t == null) {
+      LOG.error("ALERT [{}] {}", code, message);
+    } else {
       try {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("at", alert.at().toString());

@@ -77,6 +77,16 @@ public final class OrderTracker {
         exchange.getProperty(OrderKeys.EXISTING, ExistenceCheck.Found.class);
     String id = exchange.getProperty(OrderKeys.ORDER_ID, String.class);
     String number = exchange.getProperty(OrderKeys.ORDER_NUMBER, String.class);
+    OrderLedger.Entry before = exchange.getProperty(OrderKeys.PREVIOUS, OrderLedger.Entry.class);
+    if (before != null && before.outcomeUnknown()) {
+      // our own earlier POST went through although its answer was lost
+      String message =
+          "found in Exact Online after an unanswered attempt: booked as " + found.describe();
+      ledger.markBooked(id, found.type().setting(), found.id(), found.number());
+      activity.record(id, number, "exists", "booked", message);
+      LOG.info("Order {}", message);
+      return;
+    }
     String message = "already in Exact Online as " + found.describe();
     ledger.markSkipped(id, found.type().setting(), found.id(), found.number(), message);
     activity.record(id, number, "exists", "skipped", message);
