@@ -231,7 +231,11 @@ public final class ConnectorConfiguration implements CamelConfiguration {
             governor,
             watermarks,
             settings.exactDivision(),
-            template));
+            template,
+            () -> {
+              items.markStale();
+              customers.markStale();
+            }));
 
     registry.bind("connectorClock", clock);
     registry.bind("connectorDatabase", db);

@@ -93,6 +93,13 @@ public final class ExactSyncCache {
     LOG.debug("{}: {} changed rows, {} in memory", syncPath, count[0], rows.size());
   }
 
+  /** The next miss refreshes at once (e.g. the operator fixed something in Exact and retries). */
+  public synchronized void markStale() {
+    if (lastRefresh != null) {
+      lastRefresh = Instant.EPOCH;
+    }
+  }
+
   /** Records a row the connector itself created or changed. */
   public synchronized void put(JsonNode row) {
     String id = row.path("ID").asText(null);

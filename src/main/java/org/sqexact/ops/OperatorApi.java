@@ -44,6 +44,7 @@ public final class OperatorApi {
   private final Watermarks watermarks;
   private final int divisionNumber;
   private final ProducerTemplate template;
+  private final Runnable cachesStale;
 
   public OperatorApi(
       OrderLedger ledger,
@@ -57,7 +58,8 @@ public final class OperatorApi {
       ExactRateGovernor governor,
       Watermarks watermarks,
       int divisionNumber,
-      ProducerTemplate template) {
+      ProducerTemplate template,
+      Runnable cachesStale) {
     this.ledger = ledger;
     this.activity = activity;
     this.alerts = alerts;
@@ -70,6 +72,7 @@ public final class OperatorApi {
     this.watermarks = watermarks;
     this.divisionNumber = divisionNumber;
     this.template = template;
+    this.cachesStale = cachesStale;
   }
 
   /** GET /api/orders?state=parked,failed&limit=100 — pending = in progress or failed. */
@@ -169,6 +172,7 @@ public final class OperatorApi {
     if (reason != null) {
       return error(exchange, 409, "order #" + e.orderNumber() + " is no longer booked: " + reason);
     }
+    cachesStale.run(); // the operator may have fixed something in Exact: look again
     ledger.resetForRetry(e.orderId());
     idempotent.remove(e.orderId());
     activity.record(e.orderId(), e.orderNumber(), "retry", "ok", "retry asked by the operator");

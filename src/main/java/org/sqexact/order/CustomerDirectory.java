@@ -218,6 +218,13 @@ public final class CustomerDirectory {
     return created.path("ID").asText();
   }
 
+  /** The next miss refreshes the copies at once. */
+  public void markStale() {
+    accounts.markStale();
+    contacts.markStale();
+    addresses.markStale();
+  }
+
   /** Calls made to refresh the copies, for the benchmark. */
   public int refreshes() {
     return accounts.refreshes() + contacts.refreshes() + addresses.refreshes();

@@ -58,6 +58,11 @@ public final class ItemCatalog {
     return out;
   }
 
+  /** The next unknown code refreshes the copy at once. */
+  public void markStale() {
+    items.markStale();
+  }
+
   public int refreshes() {
     return items.refreshes();
   }

@@ -28,7 +28,7 @@ import org.sqexact.testing.TestClock;
  * Starts the connector against WireMock stand-ins of Squarespace and Exact Online, with Exact's
  * reference data (VAT codes, items, one returning customer) in place.
  */
-abstract class OrderFlowTestSupport {
+public abstract class OrderFlowTestSupport {
 
   static final String ACCOUNT_EXISTING = "8f0c8a50-11aa-4c63-9a0b-6a1c1c0e0a01";
   static final String ACCOUNT_NEW = "8f0c8a50-11aa-4c63-9a0b-6a1c1c0e0a99";
@@ -50,9 +50,9 @@ abstract class OrderFlowTestSupport {
   static WireMockExtension squarespace =
       WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
-  final TestClock clock = new TestClock();
-  Map<String, String> settings;
-  ConnectorHarness connector;
+  protected final TestClock clock = new TestClock();
+  protected Map<String, String> settings;
+  protected ConnectorHarness connector;
 
   @BeforeEach
   void exactReferenceData() {
@@ -113,7 +113,7 @@ abstract class OrderFlowTestSupport {
     }
   }
 
-  static void acceptSalesOrders() {
+  protected static void acceptSalesOrders() {
     exact.stubFor(
         post(urlPathEqualTo(ExactStubs.REST + "salesorder/SalesOrders"))
             .willReturn(
@@ -124,7 +124,7 @@ abstract class OrderFlowTestSupport {
                         + "\",\"OrderNumber\":1234}}")));
   }
 
-  static String item(String id, String code) {
+  protected static String item(String id, String code) {
     return "{\"ID\":\"00000000-0000-4000-8000-0000000000"
         + id
         + "\",\"Code\":\""
@@ -136,19 +136,19 @@ abstract class OrderFlowTestSupport {
         + "}";
   }
 
-  static void stubGet(String path, String rows) {
+  protected static void stubGet(String path, String rows) {
     exact.stubFor(
         get(urlPathEqualTo(ExactStubs.REST + path))
             .willReturn(ExactStubs.json(200, ExactStubs.page(rows, null))));
   }
 
-  ConnectorHarness start() {
+  protected ConnectorHarness start() {
     connector = ConnectorHarness.start(settings, clock);
     return connector;
   }
 
   /** Squarespace lists these orders; the connector polls once. */
-  void poll(ObjectNode... orders) {
+  protected void poll(ObjectNode... orders) {
     squarespace.stubFor(
         get(urlPathEqualTo("/1.0/commerce/orders"))
             .willReturn(
@@ -171,32 +171,43 @@ abstract class OrderFlowTestSupport {
     connector.template().sendBody("direct:poll-orders", null);
   }
 
-  OrderLedger.Entry ledger(ObjectNode order) {
+  protected OrderLedger.Entry ledger(ObjectNode order) {
     return connector
         .bean("orderLedger", OrderLedger.class)
         .find(order.path("id").asText())
         .orElseThrow(() -> new AssertionError("order not in the ledger"));
   }
 
-  static List<LoggedRequest> posts(String path) {
+  protected static List<LoggedRequest> posts(String path) {
     return exact.findAll(
         com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
             urlPathEqualTo(ExactStubs.REST + path)));
   }
 
-  static List<LoggedRequest> puts(String pathRegex) {
+  protected static List<LoggedRequest> puts(String pathRegex) {
     return exact.findAll(
         com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor(
             urlPathMatching(ExactStubs.REST + pathRegex)));
   }
 
-  static List<LoggedRequest> gets(String path) {
+  protected static List<LoggedRequest> gets(String path) {
     return exact.findAll(
         com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
             urlPathEqualTo(ExactStubs.REST + path)));
   }
 
-  static JsonNode body(LoggedRequest r) {
+  /** Exact's item list now also holds these codes. */
+  protected static void itemsInclude(String... codes) {
+    StringBuilder rows = new StringBuilder();
+    rows.append(item("a1", "ESPRESSO")).append(',').append(item("a3", "SHIPPING"));
+    int i = 10;
+    for (String c : codes) {
+      rows.append(',').append(item("b" + i++, c));
+    }
+    stubGet("sync/Logistics/Items", rows.toString());
+  }
+
+  protected static JsonNode body(LoggedRequest r) {
     try {
       return JSON.readTree(r.getBodyAsString());
     } catch (Exception e) {
