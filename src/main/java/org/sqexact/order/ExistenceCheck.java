@@ -36,7 +36,11 @@ public final class ExistenceCheck {
   private record Known(Found found, Instant checkedAt) {}
 
   private static final Logger LOG = LoggerFactory.getLogger(ExistenceCheck.class);
-  private static final int PER_CALL = 40;
+
+  /** References per question: a page of Squarespace orders, within Exact's URL length limit. */
+  private static final int PER_CALL = 50;
+
+  private static final int MAX_FILTER_CHARS = 3500;
 
   private final ExactApi api;
   private final DocumentType type;
@@ -54,8 +58,16 @@ public final class ExistenceCheck {
   /** Asks about many references at once; the answers are kept for this poll. */
   public void prefetch(Collection<String> yourRefs) {
     List<String> refs = new ArrayList<>(new LinkedHashSet<>(yourRefs));
-    for (int from = 0; from < refs.size(); from += PER_CALL) {
-      List<String> chunk = refs.subList(from, Math.min(refs.size(), from + PER_CALL));
+    int from = 0;
+    while (from < refs.size()) {
+      int to = from;
+      int chars = 0;
+      while (to < refs.size() && to - from < PER_CALL && chars < MAX_FILTER_CHARS) {
+        chars += refs.get(to).length() * 3 + 20; // worst case when URL-encoded
+        to++;
+      }
+      List<String> chunk = refs.subList(from, to);
+      from = to;
       Map<String, Found> found = query(chunk);
       Instant now = clock.instant();
       synchronized (known) {
