@@ -13,6 +13,8 @@ import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqexact.demo.DemoControls;
+import org.sqexact.demo.DemoSandbox;
 import org.sqexact.exact.DocumentType;
 import org.sqexact.exact.ExactApi;
 import org.sqexact.exact.ExactDivisionCheck;
@@ -76,8 +78,9 @@ public final class ConnectorConfiguration implements CamelConfiguration {
       clock = Clock.systemUTC();
     }
     Instant ordersSince = settings.ordersSince();
+    DemoSandbox sandbox = null;
     if (settings.demo()) {
-      DemoMode.start(context, settings, clock);
+      sandbox = DemoMode.start(context, settings, clock);
       if (ordersSince == null) {
         ordersSince = clock.instant().minus(Duration.ofDays(4)); // the sandbox's sample orders
       }
@@ -236,6 +239,8 @@ public final class ConnectorConfiguration implements CamelConfiguration {
               items.markStale();
               customers.markStale();
             }));
+
+    registry.bind("demoControls", new DemoControls(sandbox));
 
     registry.bind("connectorClock", clock);
     registry.bind("connectorDatabase", db);
