@@ -134,7 +134,12 @@ public final class ConnectorSettings {
     // once, so a killed process loses no ledger state (the order flow relies on it)
     String defaultDb =
         "jdbc:h2:file:"
-            + s.dataDir.resolve(s.demo ? "demo" : "connector").toString().replace('\\', '/')
+            + s.dataDir
+                .resolve(s.demo ? "demo" : "connector")
+                .toAbsolutePath()
+                .normalize()
+                .toString()
+                .replace('\\', '/')
             + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
     s.dbUrl = r.text("connector.db-url", defaultDb);
     if (!s.dbUrl.startsWith("jdbc:")) {

@@ -1,0 +1,74 @@
+package org.sqexact.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.sqexact.testing.ConnectorHarness;
+
+/**
+ * The README's first command: without credentials the connector runs the demo with all its routes
+ * (schedule, start-up checks), books the sample orders, parks one with a clear reason, and books it
+ * after the cause is fixed and the order retried.
+ */
+class DemoModeTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private JsonNode call(String base, String method, String path, int expectedStatus)
+      throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + path))
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(expectedStatus, r.statusCode(), method + " " + path + ": " + r.body());
+    return JSON.readTree(r.body());
+  }
+
+  @Test
+  void withoutCredentialsTheDemoBooksSampleOrdersAndParksOneThatRetryBooks() throws Exception {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("connector.data-dir", "target/test-data/" + UUID.randomUUID());
+    settings.put("connector.http-port", Integer.toString(ConnectorHarness.freePort()));
+    settings.put("connector.demo-new-order-seconds", "0");
+    try (ConnectorHarness demo = ConnectorHarness.start(settings, null)) {
+      String base = demo.baseUrl();
+      long deadline = System.currentTimeMillis() + 60_000;
+      JsonNode counts;
+      do {
+        Thread.sleep(500);
+        counts = call(base, "GET", "/api/orders", 200).path("counts");
+      } while ((counts.path("booked").asInt() < 10 || counts.path("parked").asInt() < 1)
+          && System.currentTimeMillis() < deadline);
+      assertTrue(counts.path("booked").asInt() >= 10, counts.toString());
+      assertEquals(1, counts.path("parked").asInt(), counts.toString());
+
+      JsonNode parked = call(base, "GET", "/api/orders?state=parked", 200).path("orders").get(0);
+      assertEquals("1053", parked.path("orderNumber").asText());
+      assertTrue(
+          parked.path("reason").asText().contains("SKU 'POSTER-A2' does not exist as an item"),
+          parked.toString());
+
+      call(base, "POST", "/demo/exact/items/POSTER-A2", 200);
+      JsonNode retried = call(base, "POST", "/api/orders/1053/retry", 200);
+      assertEquals("booked", retried.path("state").asText(), retried.toString());
+
+      assertEquals("UP", call(base, "GET", "/observe/health", 200).path("status").asText());
+      JsonNode status = call(base, "GET", "/api/status", 200);
+      assertEquals("ok", status.path("exactToken").asText());
+      assertEquals("OK", status.path("exactDivision").path("check").asText(), status.toString());
+    }
+  }
+}
