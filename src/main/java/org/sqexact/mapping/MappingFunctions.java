@@ -246,6 +246,12 @@ public final class MappingFunctions {
    * @param labels one label or a list of labels
    */
   public static String formValue(Object formSubmission, Object labels) {
+    if (formSubmission instanceof JsonNode node) {
+      formSubmission = Values.toJava(node);
+    }
+    if (labels instanceof JsonNode node) {
+      labels = Values.toJava(node);
+    }
     List<String> wanted = new ArrayList<>();
     if (labels instanceof Collection<?> c) {
       for (Object label : c) {

@@ -36,7 +36,11 @@ final class Values {
 
   private static final ObjectMapper JSON = newJsonMapper();
 
-  /** The JSON value as maps, lists, strings, numbers (integers or BigDecimal) and booleans. */
+  /**
+   * The JSON value as maps, lists, strings, numbers (integers or BigDecimal) and booleans. Object
+   * members that are null are left out, so that JSONata sees them as missing: a path through them
+   * yields nothing instead of evaluating against a null.
+   */
   static Object toJava(JsonNode node) {
     if (node == null || node.isNull() || node.isMissingNode()) {
       return null;
@@ -44,7 +48,10 @@ final class Values {
     if (node.isObject()) {
       Map<String, Object> map = new LinkedHashMap<>();
       for (Map.Entry<String, JsonNode> field : node.properties()) {
-        map.put(field.getKey(), toJava(field.getValue()));
+        Object value = toJava(field.getValue());
+        if (value != null) {
+          map.put(field.getKey(), value);
+        }
       }
       return map;
     }
@@ -112,7 +119,13 @@ final class Values {
     }
     if (value instanceof Map<?, ?> map) {
       Map<String, Object> copy = new LinkedHashMap<>();
-      map.forEach((k, v) -> copy.put(String.valueOf(k), fromJava(v)));
+      map.forEach(
+          (k, v) -> {
+            Object converted = fromJava(v);
+            if (converted != null) {
+              copy.put(String.valueOf(k), converted);
+            }
+          });
       return copy;
     }
     if (value instanceof Collection<?> collection) {
