@@ -348,6 +348,11 @@ public final class DataMapper {
   }
 
   static String suggest(String wrong, Collection<String> candidates) {
+    return suggest(wrong, candidates, "");
+  }
+
+  /** " (did you mean 'Name'?)" when a candidate is close to the wrong name, else "". */
+  static String suggest(String wrong, Collection<String> candidates, String prefix) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : candidates) {
@@ -358,7 +363,9 @@ public final class DataMapper {
       }
     }
     int allowed = Math.max(1, Math.min(3, wrong.length() / 3));
-    return best != null && bestDistance <= allowed ? " (did you mean '" + best + "'?)" : "";
+    return best != null && bestDistance <= allowed
+        ? " (did you mean '" + prefix + best + "'?)"
+        : "";
   }
 
   private static int distance(String a, String b) {
@@ -707,14 +714,11 @@ public final class DataMapper {
       for (ExpressionScanner.Use use : ExpressionScanner.unknown(source, names)) {
         int position = use.position() + 1;
         String reason;
+        String at = " at " + expressionPosition(source, position);
         if (use.call()) {
           Set<String> all = new TreeSet<>(functions.keySet());
           all.addAll(JsonataFunctions.BUILT_IN);
-          reason =
-              "unknown function $"
-                  + use.name()
-                  + "()"
-                  + suggest(use.name(), all).replace("'", "'$");
+          reason = "unknown function $" + use.name() + "()" + at + suggest(use.name(), all, "$");
         } else {
           Set<String> vars = new TreeSet<>(variables);
           if (names == lineNames) {
@@ -723,17 +727,12 @@ public final class DataMapper {
           reason =
               "unknown variable $"
                   + use.name()
-                  + suggest(use.name(), vars).replace("'", "'$")
+                  + at
+                  + suggest(use.name(), vars, "$")
                   + "; the variables are $"
                   + String.join(", $", vars);
         }
-        throw expressionError(
-            target,
-            label,
-            source,
-            where,
-            position,
-            reason + " at " + expressionPosition(source, position));
+        throw expressionError(target, label, source, where, position, reason);
       }
       functions.forEach(jsonata::registerFunction);
       return new Expr(source, jsonata, where);
@@ -818,8 +817,12 @@ public final class DataMapper {
       if (where.exact() && where.block()) {
         int fileLine = where.line() + lc[0] - 1;
         String raw = fileLine - 1 < lines.length ? lines[fileLine - 1] : "";
-        int indent = raw.length() - raw.stripLeading().length();
-        fileAt = new int[] {fileLine, indent + lc[1]};
+        String[] sourceLines = source.split("\n", -1);
+        String expressionLine = sourceLines[Math.min(lc[0], sourceLines.length) - 1];
+        int blockIndent =
+            (raw.length() - raw.stripLeading().length())
+                - (expressionLine.length() - expressionLine.stripLeading().length());
+        fileAt = new int[] {fileLine, Math.max(0, blockIndent) + lc[1]};
         snippet = snippet(fileAt[0], fileAt[1]);
       } else if (where.exact()) {
         fileAt = new int[] {where.line(), where.column() + lc[1] - 1};
