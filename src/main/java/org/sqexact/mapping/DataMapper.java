@@ -200,7 +200,22 @@ public final class DataMapper {
     Object in = input == null ? new LinkedHashMap<String, Object>() : Values.toJava(input);
     Map<String, Object> vars = new LinkedHashMap<>();
     if (variables != null) {
-      variables.forEach((name, value) -> vars.put(name, Values.fromJava(value)));
+      for (Map.Entry<String, Object> variable : variables.entrySet()) {
+        try {
+          vars.put(variable.getKey(), Values.fromJava(variable.getValue()));
+        } catch (IllegalArgumentException e) {
+          String reason =
+              "variable $" + variable.getKey() + " cannot be turned into JSON: " + e.getMessage();
+          throw new MappingException(
+              file + ": target '" + target + "'" + orderPart(orderNumber) + ": " + reason,
+              file,
+              target,
+              null,
+              orderNumber,
+              reason,
+              e);
+        }
+      }
     }
     JsonNodeFactory nodes = new JsonNodeFactory(true);
     ObjectNode payload = nodes.objectNode();
