@@ -92,7 +92,9 @@ class DataMapperGoldenTest {
       }
       variables.put("doc", doc);
     }
-    ObjectNode payload = mapper.map(c.get("target").asText(), order, variables);
+    String target = c.get("target").asText();
+    ObjectNode payload = mapper.map(target, order, variables);
+    assertOnlyEdmxFields(target, payload);
     String actual = pretty(payload);
     Path expected = dir.resolve("expected").resolve(name + ".json");
     if (UPDATE) {
@@ -110,6 +112,35 @@ class DataMapperGoldenTest {
         Files.readString(expected, StandardCharsets.UTF_8).replace("\r\n", "\n"),
         actual,
         "payload of " + dir.getFileName() + " " + name);
+  }
+
+  /** Independent of the loader's check: every field sent exists on the Exact entity type. */
+  private static void assertOnlyEdmxFields(String target, ObjectNode payload) {
+    String[] endpoint = DataMapper.endpoint(target).split("/");
+    Edmx.EntityType type = Edmx.service(endpoint[0]).entitySet(endpoint[1]);
+    payload
+        .properties()
+        .forEach(
+            field -> {
+              if (field.getValue().isArray()) {
+                Edmx.EntityType lineType = type.navigation().get(field.getKey());
+                assertTrue(lineType != null, field.getKey() + " is no line collection of " + type);
+                field
+                    .getValue()
+                    .forEach(
+                        line ->
+                            line.fieldNames()
+                                .forEachRemaining(
+                                    name ->
+                                        assertTrue(
+                                            lineType.propertyType(name) != null,
+                                            name + " is no property of " + lineType)));
+              } else {
+                assertTrue(
+                    type.propertyType(field.getKey()) != null,
+                    field.getKey() + " is no property of " + type);
+              }
+            });
   }
 
   static String pretty(JsonNode node) throws IOException {
