@@ -765,6 +765,7 @@ public final class DataMapper {
         throw expressionError(target, label, source, where, position, reason);
       }
       functions.forEach(jsonata::registerFunction);
+      jsonata.setValidateInput(false); // the input is converted by Values: only JSON types
       return new Expr(source, jsonata, where);
     }
 
