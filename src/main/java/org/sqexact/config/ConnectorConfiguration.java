@@ -3,6 +3,8 @@ package org.sqexact.config;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -20,18 +22,23 @@ import org.sqexact.exact.ExactApi;
 import org.sqexact.exact.ExactDivisionCheck;
 import org.sqexact.exact.ExactGateway;
 import org.sqexact.exact.ExactRateGovernor;
+import org.sqexact.exact.ExactReferenceData;
 import org.sqexact.exact.ExactTokenClient;
 import org.sqexact.exact.ExactTokenManager;
+import org.sqexact.mapping.DataMapper;
+import org.sqexact.mapping.MappingException;
 import org.sqexact.ops.Alerts;
 import org.sqexact.ops.ConnectorHealthCheck;
 import org.sqexact.ops.OperatorApi;
+import org.sqexact.ops.Preflight;
 import org.sqexact.order.CustomerDirectory;
 import org.sqexact.order.CustomerResolver;
+import org.sqexact.order.DataMapperPayloads;
 import org.sqexact.order.DocumentBooker;
 import org.sqexact.order.DocumentLineAggregator;
+import org.sqexact.order.DocumentSettings;
 import org.sqexact.order.ExistenceCheck;
 import org.sqexact.order.ItemCatalog;
-import org.sqexact.order.JavaOrderPayloads;
 import org.sqexact.order.OrderBatch;
 import org.sqexact.order.OrderEligibility;
 import org.sqexact.order.OrderFailures;
@@ -39,6 +46,7 @@ import org.sqexact.order.OrderLines;
 import org.sqexact.order.OrderPayloads;
 import org.sqexact.order.OrderRetries;
 import org.sqexact.order.OrderTracker;
+import org.sqexact.order.PaymentConditions;
 import org.sqexact.order.VatCodes;
 import org.sqexact.order.VatPolicy;
 import org.sqexact.squarespace.SquarespaceApi;
@@ -70,13 +78,15 @@ public final class ConnectorConfiguration implements CamelConfiguration {
   @Override
   public void configure(CamelContext context) throws Exception {
     PropertiesComponent pc = context.getPropertiesComponent();
+    Registry registry = context.getRegistry();
     ConnectorSettings settings =
         ConnectorSettings.load(key -> pc.resolveProperty(key).orElse(null));
-    Registry registry = context.getRegistry();
     Clock clock = registry.lookupByNameAndType(CLOCK, Clock.class);
     if (clock == null) {
       clock = Clock.systemUTC();
     }
+
+    // the demo replaces both APIs by the sandbox when no credential is configured
     Instant ordersSince = settings.ordersSince();
     DemoSandbox sandbox = null;
     if (settings.demo()) {
@@ -85,19 +95,17 @@ public final class ConnectorConfiguration implements CamelConfiguration {
         ordersSince = clock.instant().minus(Duration.ofDays(4)); // the sandbox's sample orders
       }
     }
-    OrderSettings orderSettings = OrderSettings.load(key -> pc.resolveProperty(key).orElse(null));
-    DocumentType documentType;
-    try {
-      documentType = DocumentType.fromSetting(orderSettings.documentType());
-    } catch (IllegalArgumentException e) {
-      throw new SettingsException(
-          "ORDERS_DOCUMENT_TYPE (orders.document-type) must be sales-order, sales-invoice,"
-              + " direct-sales-invoice or sales-entry, got '"
-              + orderSettings.documentType()
-              + "'");
-    }
-    registry.bind("connectorSettings", settings);
 
+    // settings files under mappings/
+    MappingSettings mappingSettings =
+        MappingSettings.load(
+            settings.mappingsDir().resolve("settings.yaml"), context::resolvePropertyPlaceholders);
+    OrderSettings orderSettings =
+        OrderSettings.load(key -> pc.resolveProperty(key).orElse(null), mappingSettings);
+    DocumentType documentType = documentType(orderSettings);
+    DataMapper dataMapper = dataMapper(settings, mappingSettings);
+
+    // state
     Database db = Database.open(settings.dbUrl(), settings.dbUser(), settings.dbPassword());
     context.addService(new Closer(db), true);
     SecretBox box = SecretBox.fromSettings(settings.secretKey(), settings.dataDir());
@@ -114,14 +122,17 @@ public final class ConnectorConfiguration implements CamelConfiguration {
     } else {
       tokenStore.seed(settings.exactRefreshToken());
     }
-
     ActivityLog activity =
         new ActivityLog(db, connection.id(), clock, settings.activityRetention());
     Watermarks watermarks = new Watermarks(db, connection.id(), clock);
-    Alerts alerts = new Alerts(activity, clock);
+    OrderLedger ledger = new OrderLedger(db, connection.id(), clock);
+    JdbcMessageIdRepository idempotent =
+        new JdbcMessageIdRepository(db.dataSource(), connection.id());
     ProducerTemplate template = context.createProducerTemplate();
+    Alerts alerts = new Alerts(activity, clock);
     alerts.useTemplate(template);
 
+    // Exact Online
     ExactRateGovernor governor =
         new ExactRateGovernor(
             clock,
@@ -130,66 +141,101 @@ public final class ConnectorConfiguration implements CamelConfiguration {
             settings.exactClientErrorStop(),
             settings.exactRateMaxWait(),
             alerts);
-    ExactTokenClient tokenClient =
-        new ExactTokenClient(
-            template,
-            settings.exactTokenUrl().toString(),
-            settings.exactClientId(),
-            settings.exactClientSecret());
     ExactTokenManager tokens =
         new ExactTokenManager(
             tokenStore,
-            tokenClient,
+            new ExactTokenClient(
+                template,
+                settings.exactTokenUrl().toString(),
+                settings.exactClientId(),
+                settings.exactClientSecret()),
             clock,
             settings.exactMinRefreshInterval(),
             settings.exactRefreshIdleWarning(),
             settings.exactRefreshKeepAlive(),
             alerts);
-    ExactGateway exactGateway =
-        new ExactGateway(
-            tokens, governor, activity, clock, settings.exactRestUrl(), settings.exactDivision());
     ExactApi exactApi = new ExactApi(template);
     ExactDivisionCheck divisionCheck =
         new ExactDivisionCheck(exactApi, settings.exactDivision(), alerts);
+    ExactReferenceData reference = new ExactReferenceData(exactApi);
+    registry.bind("exactRateGovernor", governor);
+    registry.bind("exactTokenManager", tokens);
+    registry.bind(
+        "exactGateway",
+        new ExactGateway(
+            tokens, governor, activity, clock, settings.exactRestUrl(), settings.exactDivision()));
+    registry.bind("exactApi", exactApi);
+    registry.bind("exactDivisionCheck", divisionCheck);
+    registry.bind("exactReferenceData", reference);
 
+    // Squarespace
     SquarespacePause pause =
         new SquarespacePause(
             clock,
             d -> Thread.sleep(Math.max(1, d.toMillis())),
             settings.squarespaceRateLimitPause(),
             settings.squarespaceRateLimitPause().plusSeconds(10));
-    SquarespaceGateway squarespaceGateway =
+    SquarespaceApi squarespaceApi = new SquarespaceApi(template);
+    registry.bind("squarespacePause", pause);
+    registry.bind(
+        "squarespaceGateway",
         new SquarespaceGateway(
             pause,
             activity,
             clock,
             settings.squarespaceApiUrl(),
             settings.squarespaceApiKey(),
-            settings.squarespaceUserAgent());
-    SquarespaceApi squarespaceApi = new SquarespaceApi(template);
-    SquarespaceOrderPages orderPages =
+            settings.squarespaceUserAgent()));
+    registry.bind("squarespaceApi", squarespaceApi);
+    registry.bind(
+        "squarespaceOrderPages",
         new SquarespaceOrderPages(
             watermarks,
             clock,
             connection.ordersSince(),
             orderSettings.paymentStates(),
             Duration.ofMinutes(5),
-            Duration.ofSeconds(5));
+            Duration.ofSeconds(5)));
 
     // the order flow
-    OrderLedger ledger = new OrderLedger(db, connection.id(), clock);
-    JdbcMessageIdRepository idempotent =
-        new JdbcMessageIdRepository(db.dataSource(), connection.id());
     OrderRetries retries = new OrderRetries(ledger, idempotent, clock, Duration.ofMinutes(10));
     OrderEligibility eligibility =
         new OrderEligibility(orderSettings, connection.ordersSince(), ledger, retries);
     OrderTracker tracker = new OrderTracker(orderSettings, ledger, activity);
     ExistenceCheck existence =
         new ExistenceCheck(exactApi, documentType, clock, Duration.ofMinutes(10));
-    OrderPayloads payloads = new JavaOrderPayloads();
+    OrderPayloads payloads = new DataMapperPayloads(dataMapper, settingsView(mappingSettings));
     CustomerDirectory customers = new CustomerDirectory(exactApi, clock, Duration.ofSeconds(30));
     ItemCatalog items = new ItemCatalog(exactApi, clock, Duration.ofSeconds(30));
     VatCodes vatCodes = new VatCodes(exactApi);
+    VatPolicy vatPolicy =
+        new VatPolicy(mappingSettings.vatRules(), mappingSettings.standardVatRate(), vatCodes);
+    PaymentConditions paymentConditions =
+        new PaymentConditions(squarespaceApi, mappingSettings.map("payment-conditions"));
+    DocumentSettings documents =
+        new DocumentSettings(
+            documentType,
+            orderSettings.journal(),
+            orderSettings.warehouse(),
+            orderSettings.finaliseInvoices(),
+            mappingSettings.glRules(),
+            mappingSettings.text("gl-accounts", "default"),
+            mappingSettings.map("shipping-methods"),
+            reference);
+    Preflight preflight =
+        new Preflight(
+            orderSettings,
+            documents,
+            vatPolicy,
+            vatCodes,
+            reference,
+            paymentConditions,
+            items,
+            customers,
+            alerts,
+            clock);
+    registry.bind("mappingSettings", mappingSettings);
+    registry.bind("dataMapper", dataMapper);
     registry.bind("orderSettings", orderSettings);
     registry.bind("orderLedger", ledger);
     registry.bind("orderIdempotentRepository", idempotent);
@@ -204,24 +250,29 @@ public final class ConnectorConfiguration implements CamelConfiguration {
         "customerResolver", new CustomerResolver(orderSettings, customers, payloads, activity));
     registry.bind("itemCatalog", items);
     registry.bind("vatCodes", vatCodes);
-    MappingSettings mappingSettings =
-        MappingSettings.load(
-            settings.mappingsDir().resolve("settings.yaml"),
-            value -> context.resolvePropertyPlaceholders(value));
-    VatPolicy vatPolicy =
-        new VatPolicy(mappingSettings.vatRules(), mappingSettings.standardVatRate(), vatCodes);
-    registry.bind("mappingSettings", mappingSettings);
     registry.bind("vatPolicy", vatPolicy);
-    registry.bind("orderLines", new OrderLines(orderSettings, items, vatCodes, vatPolicy));
+    registry.bind(
+        "orderLines",
+        new OrderLines(
+            orderSettings, items, vatCodes, vatPolicy, documentType == DocumentType.SALES_ENTRY));
     registry.bind("documentLineAggregator", new DocumentLineAggregator());
     registry.bind(
         "documentBooker",
-        new DocumentBooker(documentType, payloads, exactApi, ledger, existence, activity));
+        new DocumentBooker(
+            documents, paymentConditions, payloads, exactApi, ledger, existence, activity));
     registry.bind(
         "orderFailures", new OrderFailures(ledger, activity, alerts, orderSettings.maxAttempts()));
+    registry.bind("preflight", preflight);
 
-    registry.bind(
-        "operatorApi",
+    // operations
+    registry.bind("connectorSettings", settings);
+    registry.bind("connectorClock", clock);
+    registry.bind("connectorDatabase", db);
+    registry.bind("connectorDataSource", db.dataSource());
+    registry.bind("activityLog", activity);
+    registry.bind("watermarks", watermarks);
+    registry.bind("alerts", alerts);
+    OperatorApi operatorApi =
         new OperatorApi(
             ledger,
             activity,
@@ -238,41 +289,65 @@ public final class ConnectorConfiguration implements CamelConfiguration {
             () -> {
               items.markStale();
               customers.markStale();
-            }));
-
+            });
+    operatorApi.usePreflight(preflight);
+    registry.bind("operatorApi", operatorApi);
     registry.bind("demoControls", new DemoControls(sandbox));
-
-    registry.bind("connectorClock", clock);
-    registry.bind("connectorDatabase", db);
-    registry.bind("connectorDataSource", db.dataSource());
-    registry.bind("activityLog", activity);
-    registry.bind("watermarks", watermarks);
-    registry.bind("alerts", alerts);
-    registry.bind("exactRateGovernor", governor);
-    registry.bind("exactTokenManager", tokens);
-    registry.bind("exactGateway", exactGateway);
-    registry.bind("exactApi", exactApi);
-    registry.bind("exactDivisionCheck", divisionCheck);
-    registry.bind("squarespacePause", pause);
-    registry.bind("squarespaceGateway", squarespaceGateway);
-    registry.bind("squarespaceApi", squarespaceApi);
-    registry.bind("squarespaceOrderPages", orderPages);
-
     HealthCheckRegistry health = HealthCheckRegistry.get(context);
     if (health != null) {
       health.register(new ConnectorHealthCheck(tokens, divisionCheck));
     }
-
     pc.addOverrideProperty(
         "sync.poll-interval-millis", Long.toString(settings.pollInterval().toMillis()));
     LOG.info(
-        "Connector '{}' set up: Exact Online division {} at {}, Squarespace at {}, database {}{}",
+        "Connector '{}' set up: Exact Online division {} at {}, Squarespace at {}, orders booked as"
+            + " {}, database {}{}",
         connection.id(),
         settings.exactDivision(),
         settings.exactBaseUrl(),
         settings.squarespaceApiUrl(),
+        documentType.label() + "s",
         settings.dbUrl().replaceAll("(?i)password=[^;&]*", "password=***"),
         settings.demo() ? " (DEMO: built-in sandbox, no real shop or administration)" : "");
+  }
+
+  private static DocumentType documentType(OrderSettings orderSettings) {
+    try {
+      return DocumentType.fromSetting(orderSettings.documentType());
+    } catch (IllegalArgumentException e) {
+      throw new SettingsException(
+          "ORDERS_DOCUMENT_TYPE (orders.document-type, mappings/settings.yaml document-type) must"
+              + " be sales-order, sales-invoice, direct-sales-invoice or sales-entry, got '"
+              + orderSettings.documentType()
+              + "'");
+    }
+  }
+
+  /** Loads the datamapper; a broken mapping stops start-up naming file, field and reason. */
+  private static DataMapper dataMapper(ConnectorSettings settings, MappingSettings tables) {
+    try {
+      return DataMapper.load(
+          settings.mappingsDir().resolve("exact-online.yaml"),
+          name -> {
+            String key =
+                name.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+            Map<String, String> table = tables.map(key);
+            return table.isEmpty() ? tables.map(name) : table;
+          });
+    } catch (MappingException e) {
+      throw new SettingsException(e.getMessage().lines().findFirst().orElse(e.getMessage()));
+    }
+  }
+
+  /** The settings file as the datamapper's {@code $settings}. */
+  private static Map<String, Object> settingsView(MappingSettings s) {
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("journal", s.text("journal"));
+    view.put("warehouse", s.text("warehouse"));
+    view.put("documentType", s.text("document-type"));
+    view.put("paymentConditions", s.map("payment-conditions"));
+    view.put("shippingMethods", s.map("shipping-methods"));
+    return view;
   }
 
   /** Closes the database when Camel stops. */

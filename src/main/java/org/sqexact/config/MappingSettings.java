@@ -24,6 +24,9 @@ public final class MappingSettings {
   /** A VAT rule: for a rate (and optionally a destination country), the codes to use. */
   public record VatRule(String country, BigDecimal rate, String inclusive, String exclusive) {}
 
+  /** A revenue account rule for sales entries: by VAT code and optionally destination country. */
+  public record GlRule(String country, String vatCode, String account) {}
+
   private final Path file;
   private final Map<String, Object> root;
   private final UnaryOperator<String> placeholders;
@@ -99,6 +102,34 @@ public final class MappingSettings {
               rate,
               inclusive,
               exclusive));
+    }
+    return out;
+  }
+
+  /** The revenue account rules for sales entries. */
+  public List<GlRule> glRules() {
+    List<GlRule> out = new ArrayList<>();
+    Object rules = at("gl-accounts", "rules");
+    if (rules == null) {
+      return out;
+    }
+    if (!(rules instanceof List<?> list)) {
+      throw problem("gl-accounts.rules", "must be a list of rules");
+    }
+    int i = 0;
+    for (Object o : list) {
+      String field = "gl-accounts.rules[" + i++ + "]";
+      if (!(o instanceof Map<?, ?> m)) {
+        throw problem(field, "must be a map such as { vat-code: \"1\", account: \"8000\" }");
+      }
+      String vatCode = text(m.get("vat-code"));
+      String account = text(m.get("account"));
+      if (vatCode == null || account == null) {
+        throw problem(field, "needs vat-code and account");
+      }
+      String country = text(m.get("country"));
+      out.add(
+          new GlRule(country == null ? null : country.toUpperCase(Locale.ROOT), vatCode, account));
     }
     return out;
   }

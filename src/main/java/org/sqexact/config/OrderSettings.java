@@ -26,7 +26,10 @@ public record OrderSettings(
     String discountItem,
     String noSkuItem,
     String unknownSkuItem,
-    String documentType) {
+    String documentType,
+    String journal,
+    String warehouse,
+    boolean finaliseInvoices) {
 
   /** When the configured default debtor is used. */
   public enum DefaultDebtorMode {
@@ -38,8 +41,18 @@ public record OrderSettings(
     ALWAYS
   }
 
-  public static OrderSettings load(Function<String, String> property) {
-    ConnectorSettings.Reader r = new ConnectorSettings.Reader(property);
+  /**
+   * Reads the settings: the properties under {@code orders.}, and the entries of {@code
+   * mappings/settings.yaml} that hold what Exact needs (document type, journal, warehouse, default
+   * debtor, items), which by default refer to those properties.
+   */
+  public static OrderSettings load(Function<String, String> property, MappingSettings file) {
+    Function<String, String> fromFile =
+        key -> {
+          String[] path = FILE_KEYS.get(key);
+          return path == null ? property.apply(key) : file.text(path);
+        };
+    ConnectorSettings.Reader r = new ConnectorSettings.Reader(fromFile);
     List<String> paymentStates = upper(r.list("orders.payment-states", "PAID"));
     Set<String> allowedStates =
         Set.of(
@@ -84,6 +97,7 @@ public record OrderSettings(
               + mode.name().toLowerCase(Locale.ROOT));
     }
     String documentType = r.text("orders.document-type", "sales-order").toLowerCase(Locale.ROOT);
+    String finalise = r.text("orders.finalise-invoices", "false").toLowerCase(Locale.ROOT);
     return new OrderSettings(
         paymentStates,
         fulfillment,
@@ -104,8 +118,25 @@ public record OrderSettings(
         r.text("orders.items.discount", "DISCOUNT"),
         r.text("orders.items.no-sku", "NOSKU"),
         r.optional("orders.items.unknown-sku"),
-        documentType);
+        documentType,
+        r.text("orders.journal", "70"),
+        r.text("orders.warehouse", "1"),
+        finalise.equals("true") || finalise.equals("yes"));
   }
+
+  /** The settings that mappings/settings.yaml holds, and where. */
+  private static final java.util.Map<String, String[]> FILE_KEYS =
+      java.util.Map.of(
+          "orders.document-type", new String[] {"document-type"},
+          "orders.journal", new String[] {"journal"},
+          "orders.warehouse", new String[] {"warehouse"},
+          "orders.finalise-invoices", new String[] {"finalise-invoices"},
+          "orders.default-debtor.mode", new String[] {"default-debtor", "mode"},
+          "orders.default-debtor.code", new String[] {"default-debtor", "code"},
+          "orders.items.shipping", new String[] {"items", "shipping"},
+          "orders.items.discount", new String[] {"items", "discount"},
+          "orders.items.no-sku", new String[] {"items", "no-sku"},
+          "orders.items.unknown-sku", new String[] {"items", "unknown-sku"});
 
   private static List<String> upper(List<String> in) {
     return in.stream().map(s -> s.toUpperCase(Locale.ROOT)).toList();

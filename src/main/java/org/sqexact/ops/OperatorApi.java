@@ -45,6 +45,7 @@ public final class OperatorApi {
   private final int divisionNumber;
   private final ProducerTemplate template;
   private final Runnable cachesStale;
+  private Preflight preflight;
 
   public OperatorApi(
       OrderLedger ledger,
@@ -216,6 +217,82 @@ public final class OperatorApi {
     }
     activity.record(orderId, number, "skip", "skipped", "skipped by the operator");
     return view(ledger.find(orderId).orElseThrow());
+  }
+
+  /** The pre-flight check the API runs on demand. */
+  public void usePreflight(Preflight preflight) {
+    this.preflight = preflight;
+  }
+
+  /** GET /api/preflight — checks every code in the settings against Exact now. */
+  public Map<String, Object> preflight(Exchange exchange) {
+    Preflight.Report r = preflight.run();
+    if (!r.ok()) {
+      exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 409);
+    }
+    return preflight.view(r);
+  }
+
+  /**
+   * GET /api/orders/{order}/dry-run — the payloads an order would get (customer and document), the
+   * resolved codes and any problem, without writing to Exact.
+   */
+  public Map<String, Object> dryRun(Exchange exchange) {
+    String key = exchange.getMessage().getHeader("order", String.class);
+    String orderId =
+        ledger
+            .findByIdOrNumber(key)
+            .map(Entry::orderId)
+            .orElse(key.matches("[0-9a-f]{24}") ? key : null);
+    if (orderId == null) {
+      return error(
+          exchange,
+          404,
+          "order " + key + " is not known to the connector; give its Squarespace order id");
+    }
+    JsonNode order;
+    try {
+      order = squarespace.orderJson(orderId);
+    } catch (SquarespaceException e) {
+      return error(
+          exchange, 404, "cannot fetch order " + key + " from Squarespace: " + e.getMessage());
+    }
+    Exchange run = template.request("direct:order-dry-run", e -> e.getMessage().setBody(order));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("orderId", orderId);
+    out.put("orderNumber", order.path("orderNumber").asText());
+    String notEligible = eligibility.reasonNotEligible(order);
+    out.put("eligible", notEligible == null);
+    if (notEligible != null) {
+      out.put("notEligibleBecause", notEligible);
+    }
+    Object existing = run.getProperty(org.sqexact.order.OrderKeys.EXISTING);
+    if (existing instanceof org.sqexact.order.ExistenceCheck.Found f) {
+      out.put("alreadyInExact", f.describe());
+    }
+    Map<String, Object> resolved = new LinkedHashMap<>();
+    resolved.put("customer", run.getProperty(org.sqexact.order.OrderKeys.CUSTOMER_KIND));
+    resolved.put("company", run.getProperty(org.sqexact.order.OrderKeys.COMPANY));
+    resolved.put("accountId", run.getProperty(org.sqexact.order.OrderKeys.ACCOUNT_ID));
+    resolved.put("contactId", run.getProperty(org.sqexact.order.OrderKeys.CONTACT_ID));
+    resolved.put(
+        "deliveryAddressId", run.getProperty(org.sqexact.order.OrderKeys.DELIVERY_ADDRESS_ID));
+    out.put("resolved", resolved);
+    out.put("customerWrites", run.getProperty(org.sqexact.order.CustomerResolver.DRY_RUN_WRITES));
+    out.put("document", run.getProperty(org.sqexact.order.OrderKeys.DOCUMENT));
+    String problem = run.getProperty("dryRunProblem", String.class);
+    List<String> problems = new ArrayList<>();
+    if (problem != null) {
+      problems.add(problem);
+    }
+    if (preflight != null && preflight.last() != null) {
+      for (Preflight.Problem p : preflight.last().problems()) {
+        problems.add("setting " + p.setting() + ": " + p.message());
+      }
+    }
+    out.put("problems", problems);
+    out.put("wouldBook", notEligible == null && existing == null && problems.isEmpty());
+    return out;
   }
 
   /** GET /api/status — the connection's health, budget and counts. */

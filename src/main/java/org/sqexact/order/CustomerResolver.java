@@ -29,6 +29,15 @@ public final class CustomerResolver {
 
   private static final Logger LOG = LoggerFactory.getLogger(CustomerResolver.class);
 
+  /** Exchange property: set on a dry run, where nothing is written to Exact. */
+  public static final String DRY_RUN = "dryRun";
+
+  /** Exchange property of a dry run: what would be written ({@code List<Map>}). */
+  public static final String DRY_RUN_WRITES = "dryRunWrites";
+
+  /** The id shown for a record a dry run would create. */
+  public static final String NEW_RECORD_ID = "00000000-0000-0000-0000-000000000000";
+
   private final OrderSettings settings;
   private final CustomerDirectory directory;
   private final OrderPayloads payloads;
@@ -100,7 +109,7 @@ public final class CustomerResolver {
     String accountId = account(exchange, "company debtor");
     JsonNode orderJson = exchange.getProperty(OrderKeys.ORDER_JSON, JsonNode.class);
     SquarespaceOrder order = exchange.getProperty(OrderKeys.ORDER, SquarespaceOrder.class);
-    ObjectNode wanted = payloads.contact(orderJson);
+    ObjectNode wanted = payloads.contact(orderJson, accountId);
     wanted.put("Account", accountId);
     String first = wanted.path("FirstName").asText(null);
     String last = wanted.path("LastName").asText(null);
@@ -109,7 +118,15 @@ public final class CustomerResolver {
     }
     JsonNode existing = directory.contact(accountId, order.customerEmail(), first, last);
     String contactId;
-    if (existing == null) {
+    if (dryRun(exchange)) {
+      contactId = existing == null ? NEW_RECORD_ID : existing.path("ID").asText();
+      ObjectNode changes = wanted;
+      if (existing != null) {
+        changes = CustomerDirectory.changedFields(existing, wanted);
+        changes.remove("Account");
+      }
+      wouldWrite(exchange, existing == null ? "create" : "update", "crm/Contacts", changes);
+    } else if (existing == null) {
       contactId = directory.createContact(wanted);
       record(exchange, "contact", "contact created");
     } else {
@@ -146,7 +163,14 @@ public final class CustomerResolver {
     }
     JsonNode existing = directory.accountByEmail(order.customerEmail());
     String id;
-    if (existing == null) {
+    if (dryRun(exchange)) {
+      id = existing == null ? NEW_RECORD_ID : existing.path("ID").asText();
+      wouldWrite(
+          exchange,
+          existing == null ? "create" : "update",
+          "crm/Accounts",
+          existing == null ? wanted : CustomerDirectory.changedFields(existing, wanted));
+    } else if (existing == null) {
       id = directory.createAccount(wanted);
       record(exchange, "customer", what + " created");
       LOG.info("Created a {} in Exact Online", what);
@@ -183,17 +207,47 @@ public final class CustomerResolver {
     }
     String accountId = exchange.getProperty(OrderKeys.ACCOUNT_ID, String.class);
     ObjectNode wanted =
-        payloads.deliveryAddress(exchange.getProperty(OrderKeys.ORDER_JSON, JsonNode.class));
+        payloads.deliveryAddress(
+            exchange.getProperty(OrderKeys.ORDER_JSON, JsonNode.class), accountId);
     wanted.put("Account", accountId);
     JsonNode existing = directory.deliveryAddress(accountId, wanted);
     String id;
-    if (existing == null) {
+    if (dryRun(exchange)) {
+      id = existing == null ? NEW_RECORD_ID : existing.path("ID").asText();
+      if (existing == null) {
+        wouldWrite(exchange, "create", "crm/Addresses", wanted);
+      }
+    } else if (existing == null) {
       id = directory.createAddress(wanted);
       record(exchange, "delivery address", "delivery address created");
     } else {
       id = existing.path("ID").asText();
     }
     exchange.setProperty(OrderKeys.DELIVERY_ADDRESS_ID, id);
+  }
+
+  private static boolean dryRun(Exchange exchange) {
+    return exchange.getProperty(DRY_RUN, false, Boolean.class);
+  }
+
+  /** On a dry run, notes what would be written instead of writing it. */
+  private static void wouldWrite(
+      Exchange exchange, String action, String endpoint, ObjectNode body) {
+    if (body.isEmpty() && action.equals("update")) {
+      return; // nothing changed: nothing would be written
+    }
+    @SuppressWarnings("unchecked")
+    java.util.List<java.util.Map<String, Object>> writes =
+        exchange.getProperty(DRY_RUN_WRITES, java.util.List.class);
+    if (writes == null) {
+      writes = new java.util.ArrayList<>();
+      exchange.setProperty(DRY_RUN_WRITES, writes);
+    }
+    java.util.Map<String, Object> w = new java.util.LinkedHashMap<>();
+    w.put("action", action);
+    w.put("endpoint", endpoint);
+    w.put("payload", body);
+    writes.add(w);
   }
 
   static boolean shipsElsewhere(SquarespaceOrder order) {
@@ -219,6 +273,9 @@ public final class CustomerResolver {
   }
 
   private void record(Exchange exchange, String step, String message) {
+    if (dryRun(exchange)) {
+      return;
+    }
     activity.record(
         exchange.getProperty(OrderKeys.ORDER_ID, String.class),
         exchange.getProperty(OrderKeys.ORDER_NUMBER, String.class),

@@ -12,6 +12,7 @@ import org.sqexact.exact.DocumentType;
 import org.sqexact.exact.ExactApi;
 import org.sqexact.exact.ExactFunctionalException;
 import org.sqexact.exact.ExactRateGovernor.Priority;
+import org.sqexact.squarespace.SquarespaceOrder;
 import org.sqexact.squarespace.SquarespaceOrder.FormField;
 import org.sqexact.store.ActivityLog;
 import org.sqexact.store.OrderLedger;
@@ -27,6 +28,8 @@ public final class DocumentBooker {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final DocumentType type;
+  private final DocumentSettings documents;
+  private final PaymentConditions paymentConditions;
   private final OrderPayloads payloads;
   private final ExactApi api;
   private final OrderLedger ledger;
@@ -34,13 +37,16 @@ public final class DocumentBooker {
   private final ActivityLog activity;
 
   public DocumentBooker(
-      DocumentType type,
+      DocumentSettings documents,
+      PaymentConditions paymentConditions,
       OrderPayloads payloads,
       ExactApi api,
       OrderLedger ledger,
       ExistenceCheck existence,
       ActivityLog activity) {
-    this.type = type;
+    this.type = documents.type();
+    this.documents = documents;
+    this.paymentConditions = paymentConditions;
     this.payloads = payloads;
     this.api = api;
     this.ledger = ledger;
@@ -87,12 +93,20 @@ public final class DocumentBooker {
     doc.put("accountId", exchange.getProperty(OrderKeys.ACCOUNT_ID, String.class));
     doc.put("contactId", exchange.getProperty(OrderKeys.CONTACT_ID, String.class));
     doc.put("deliveryAddressId", exchange.getProperty(OrderKeys.DELIVERY_ADDRESS_ID, String.class));
-    doc.putNull("paymentCondition");
-    doc.putNull("shippingMethodId");
-    doc.putNull("journal");
-    doc.putNull("warehouseId");
+    SquarespaceOrder order = exchange.getProperty(OrderKeys.ORDER, SquarespaceOrder.class);
+    String number = order.orderNumber();
+    doc.put("paymentCondition", paymentConditions.forOrder(order.id()));
+    String method = order.shippingLines().isEmpty() ? null : order.shippingLines().get(0).method();
+    doc.put("shippingMethodId", documents.shippingMethodId(method, number));
+    doc.put("journal", documents.journal());
+    doc.put("warehouseId", documents.warehouseId(number));
     doc.put("yourRef", exchange.getProperty(OrderKeys.YOUR_REF, String.class));
-    doc.put("documentType", type.setting());
+    if (type.typeCode() != 0) {
+      doc.put("documentType", type.typeCode());
+    } else {
+      doc.putNull("documentType");
+    }
+    String country = OrderLines.destination(order);
     ArrayNode lines = doc.putArray("lines");
     @SuppressWarnings("unchecked")
     List<DocumentLine> documentLines = exchange.getProperty(OrderKeys.LINES, List.class);
@@ -113,13 +127,18 @@ public final class DocumentBooker {
       }
       line.put("quantity", l.quantity());
       line.put("unitPrice", l.unitPrice());
+      line.put("vatAmount", l.amountIncl().subtract(l.amountExcl()));
       line.put("unitPriceExcl", l.unitPriceExcl());
       line.put("unitPriceIncl", l.unitPriceIncl());
       line.put("amountExcl", l.amountExcl());
       line.put("amountIncl", l.amountIncl());
       line.put("vatCode", l.vatCode());
       line.put("vatRate", l.vatRate());
-      line.put("glAccount", l.glAccount());
+      line.put(
+          "glAccount",
+          type == DocumentType.SALES_ENTRY
+              ? documents.glAccountId(l.vatCode(), country, number)
+              : null);
       line.put("description", l.description());
     }
     return doc;

@@ -37,12 +37,23 @@ public final class OrderLines {
   private final ItemCatalog catalog;
   private final VatCodes vatCodes;
   private final VatPolicy vat;
+  private final boolean amountsExclusive;
 
-  public OrderLines(OrderSettings settings, ItemCatalog catalog, VatCodes vatCodes, VatPolicy vat) {
+  /**
+   * @param amountsExclusive the document carries amounts without VAT (sales entries): every line
+   *     gets the exclusive VAT code of its rate, whatever Squarespace's prices are
+   */
+  public OrderLines(
+      OrderSettings settings,
+      ItemCatalog catalog,
+      VatCodes vatCodes,
+      VatPolicy vat,
+      boolean amountsExclusive) {
     this.settings = settings;
     this.catalog = catalog;
     this.vatCodes = vatCodes;
     this.vat = vat;
+    this.amountsExclusive = amountsExclusive;
   }
 
   /** The lines to book: products, shipping, discount. */
@@ -190,7 +201,7 @@ public final class OrderLines {
             ? exchange.getProperty(GOODS_RATE, BigDecimal.class)
             : vat.rateOf(item);
     String country = destination(order);
-    String code = vat.code(ratePercent, country, inclusive);
+    String code = vat.code(ratePercent, country, inclusive && !amountsExclusive);
     if (code == null) {
       throw new OrderRejectedException(
           "Order #"
@@ -198,7 +209,7 @@ public final class OrderLines {
               + ": no VAT code is set for "
               + ratePercent.toPlainString()
               + "% "
-              + (inclusive ? "inclusive" : "exclusive")
+              + (inclusive && !amountsExclusive ? "inclusive" : "exclusive")
               + (country == null ? "" : " (country " + country + ")")
               + " in mappings/settings.yaml (vat.rules), for line '"
               + (l.productName() != null ? l.productName() : l.description())

@@ -14,10 +14,10 @@ public interface OrderPayloads {
   ObjectNode account(JsonNode order, String company, String vatNumber);
 
   /** The Contact under a company debtor. */
-  ObjectNode contact(JsonNode order);
+  ObjectNode contact(JsonNode order, String accountId);
 
-  /** The delivery Address (Type 4), from the shipping address. */
-  ObjectNode deliveryAddress(JsonNode order);
+  /** The delivery Address (Type 4) of the account, from the shipping address. */
+  ObjectNode deliveryAddress(JsonNode order, String accountId);
 
   /**
    * The document, from the order and {@code doc}: the resolved ids and codes and the priced lines

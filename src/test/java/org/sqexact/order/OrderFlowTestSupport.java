@@ -36,6 +36,7 @@ public abstract class OrderFlowTestSupport {
   static final String CONTACT_NEW = "1c2d3e4f-0000-4000-8000-00000000c001";
   static final String ADDRESS_NEW = "1c2d3e4f-0000-4000-8000-00000000a001";
   static final String ORDER_GUID = "60ecbe5d-0000-4000-8000-000000000001";
+  static final String SHIPPING_POSTNL = "5b3c0000-0000-4000-8000-000000000001";
   static final ObjectMapper JSON =
       new ObjectMapper()
           .setNodeFactory(
@@ -43,11 +44,11 @@ public abstract class OrderFlowTestSupport {
           .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
   @RegisterExtension
-  static WireMockExtension exact =
+  protected static WireMockExtension exact =
       WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
   @RegisterExtension
-  static WireMockExtension squarespace =
+  protected static WireMockExtension squarespace =
       WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
   protected final TestClock clock = new TestClock();
@@ -63,7 +64,31 @@ public abstract class OrderFlowTestSupport {
         "vat/VATCodes",
         "{\"Code\":\"1  \",\"Description\":\"21% excl\",\"Percentage\":0.21,\"Type\":\"E\"},"
             + "{\"Code\":\"2  \",\"Description\":\"21% incl\",\"Percentage\":0.21,\"Type\":\"I\"},"
-            + "{\"Code\":\"3\",\"Description\":\"9% excl\",\"Percentage\":0.09,\"Type\":\"E\"}");
+            + "{\"Code\":\"3\",\"Description\":\"9% excl\",\"Percentage\":0.09,\"Type\":\"E\"},"
+            + "{\"Code\":\"4\",\"Description\":\"9% incl\",\"Percentage\":0.09,\"Type\":\"I\"},"
+            + "{\"Code\":\"5\",\"Description\":\"0%\",\"Percentage\":0,\"Type\":\"B\"}");
+    stubGet(
+        "cashflow/PaymentConditions",
+        "{\"ID\":\"p1\",\"Code\":\"00\",\"Description\":\"Direct\"},"
+            + "{\"ID\":\"p2\",\"Code\":\"ST\",\"Description\":\"Stripe\"},"
+            + "{\"ID\":\"p3\",\"Code\":\"PP\",\"Description\":\"PayPal\"}");
+    stubGet(
+        "sales/ShippingMethods",
+        "{\"ID\":\""
+            + SHIPPING_POSTNL
+            + "\",\"Code\":\"POSTNL\",\"Description\":\"PostNL\"},"
+            + "{\"ID\":\"5b3c0000-0000-4000-8000-000000000002\",\"Code\":\"DHL\"},"
+            + "{\"ID\":\"5b3c0000-0000-4000-8000-000000000003\",\"Code\":\"PICKUP\"}");
+    squarespace.stubFor(
+        get(urlPathEqualTo("/1.0/commerce/transactions"))
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(
+                        "{\"documents\":[{\"payments\":[{\"amount\":{\"value\":\"10.00\","
+                            + "\"currency\":\"EUR\"},\"provider\":\"STRIPE\",\"creditCardType\":\"VISA\","
+                            + "\"giftCardId\":null,\"refunds\":[]}]}],\"pagination\":{\"hasNextPage\":false}}")));
     stubGet(
         "sync/Logistics/Items",
         item("a1", "ESPRESSO")
@@ -202,7 +227,7 @@ public abstract class OrderFlowTestSupport {
     rows.append(item("a1", "ESPRESSO")).append(',').append(item("a3", "SHIPPING"));
     int i = 10;
     for (String c : codes) {
-      rows.append(',').append(item("b" + i++, c));
+      rows.append(',').append(item(String.format("%02x", 0xb0 + i++), c));
     }
     stubGet("sync/Logistics/Items", rows.toString());
   }

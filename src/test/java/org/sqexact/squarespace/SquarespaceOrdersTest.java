@@ -7,40 +7,30 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.sqexact.order.OrderFlowTestSupport;
 import org.sqexact.store.ActivityLog;
 import org.sqexact.store.Watermarks;
 import org.sqexact.testing.ConnectorHarness;
 import org.sqexact.testing.TestClock;
 
 /** Squarespace's order list over real HTTP: window then cursor, headers, the 429 pause. */
-class SquarespaceOrdersTest {
-
-  @RegisterExtension
-  static WireMockExtension squarespace =
-      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
-
-  private Map<String, String> settings;
+class SquarespaceOrdersTest extends OrderFlowTestSupport {
 
   @BeforeEach
   void setUp() {
-    settings = ConnectorHarness.settings(squarespace.baseUrl(), "http://localhost:1");
     settings.put("sync.orders-since", "2026-11-01T00:00:00Z");
   }
 
