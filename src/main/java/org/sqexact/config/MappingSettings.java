@@ -90,12 +90,12 @@ public final class MappingSettings {
             field, "must be a map such as { rate: 21, inclusive: \"2\", exclusive: \"1\" }");
       }
       BigDecimal rate = decimal(field + ".rate", m.get("rate"));
-      String inclusive = text(m.get("inclusive"));
-      String exclusive = text(m.get("exclusive"));
+      String inclusive = textOf(m.get("inclusive"));
+      String exclusive = textOf(m.get("exclusive"));
       if (rate == null || inclusive == null || exclusive == null) {
         throw problem(field, "needs rate, inclusive and exclusive");
       }
-      String country = text(m.get("country"));
+      String country = textOf(m.get("country"));
       out.add(
           new VatRule(
               country == null ? null : country.toUpperCase(Locale.ROOT),
@@ -122,12 +122,12 @@ public final class MappingSettings {
       if (!(o instanceof Map<?, ?> m)) {
         throw problem(field, "must be a map such as { vat-code: \"1\", account: \"8000\" }");
       }
-      String vatCode = text(m.get("vat-code"));
-      String account = text(m.get("account"));
+      String vatCode = textOf(m.get("vat-code"));
+      String account = textOf(m.get("account"));
       if (vatCode == null || account == null) {
         throw problem(field, "needs vat-code and account");
       }
-      String country = text(m.get("country"));
+      String country = textOf(m.get("country"));
       out.add(
           new GlRule(country == null ? null : country.toUpperCase(Locale.ROOT), vatCode, account));
     }
@@ -142,7 +142,7 @@ public final class MappingSettings {
 
   /** A text value by path, placeholders resolved; null when absent or empty. */
   public String text(String... path) {
-    return text(at(path));
+    return textOf(at(path));
   }
 
   /** A map of text to text by path (e.g. shipping methods), placeholders resolved. */
@@ -155,7 +155,7 @@ public final class MappingSettings {
     if (!(v instanceof Map<?, ?> m)) {
       throw problem(String.join(".", path), "must be a map of names to codes");
     }
-    m.forEach((k, val) -> out.put(String.valueOf(k), text(val)));
+    m.forEach((k, val) -> out.put(String.valueOf(k), textOf(val)));
     return out;
   }
 
@@ -176,7 +176,7 @@ public final class MappingSettings {
     return new SettingsException(file + ": " + field + " " + reason);
   }
 
-  private String text(Object v) {
+  private String textOf(Object v) {
     if (v == null) {
       return null;
     }

@@ -128,7 +128,7 @@ public final class Preflight {
    * Whether orders may be booked: the last check found no problem. Checks first when it has not run
    * yet, and again every 10 minutes while problems are open.
    */
-  public boolean allowsBooking() {
+  public synchronized boolean allowsBooking() {
     Report r = last;
     if (r == null
         || (!r.ok() && clock.instant().isAfter(r.at().plus(RECHECK)))

@@ -86,6 +86,36 @@ public final class DocumentBooker {
     activity.record(
         orderId, number, "book", "booked", "booked in Exact Online as " + found.describe());
     LOG.info("Booked in Exact Online as {}", found.describe());
+    if (documents.finaliseInvoices() && found.id() != null) {
+      finalise(orderId, number, found);
+    }
+  }
+
+  /** Processes the invoice in Exact (PrintedSalesInvoices) so it gets its final number. */
+  private void finalise(String orderId, String number, ExistenceCheck.Found invoice) {
+    ObjectNode print = JSON.createObjectNode();
+    print.put("InvoiceID", invoice.id());
+    print.put("SendEmailToCustomer", false);
+    try {
+      JsonNode printed = api.post("salesinvoice/PrintedSalesInvoices", print, Priority.ORDERS);
+      String error = printed == null ? null : printed.path("DocumentCreationError").asText(null);
+      boolean ok = error == null || error.isBlank() || error.equals("null");
+      activity.record(
+          orderId,
+          number,
+          "finalise",
+          ok ? "ok" : "failed",
+          ok ? "invoice processed in Exact Online" : "processing the invoice failed: " + error);
+    } catch (RuntimeException e) {
+      // the invoice is booked; only its processing failed: it is never booked again for this
+      activity.record(
+          orderId,
+          number,
+          "finalise",
+          "failed",
+          "booked, but processing the invoice failed (process it in Exact): " + e.getMessage());
+      LOG.warn("Invoice booked, but processing it failed: {}", e.getMessage());
+    }
   }
 
   private ObjectNode docView(Exchange exchange) {

@@ -14,7 +14,6 @@ import org.sqexact.config.OrderSettings;
 import org.sqexact.order.DocumentLine.Kind;
 import org.sqexact.order.VatCodes.VatCode;
 import org.sqexact.squarespace.SquarespaceOrder;
-import org.sqexact.squarespace.SquarespaceOrder.FormField;
 import org.sqexact.squarespace.SquarespaceOrder.LineItem;
 
 /**
@@ -90,12 +89,12 @@ public final class OrderLines {
           new LineSource(
               Kind.SHIPPING,
               null,
-              null,
+              method == null ? "Shipping" : method,
               List.of(),
               List.of(),
               ONE,
               shipping,
-              method == null ? "Shipping" : "Shipping: " + method));
+              null));
     }
     BigDecimal discount = amount(order.discountTotal());
     if (discount.signum() != 0) {
@@ -109,12 +108,12 @@ public final class OrderLines {
           new LineSource(
               Kind.DISCOUNT,
               null,
-              null,
+              names.isEmpty() ? null : names,
               List.of(),
               List.of(),
               ONE,
               discount.negate(),
-              names.isEmpty() ? "Discount" : "Discount " + names));
+              null));
     }
     if (out.isEmpty()) {
       throw new OrderRejectedException("Order #" + order.orderNumber() + " has no lines to book");
@@ -260,7 +259,7 @@ public final class OrderLines {
         vatCode.code(),
         rate,
         null,
-        l.description() != null ? l.description() : describe(l));
+        l.description());
   }
 
   /**
@@ -319,21 +318,6 @@ public final class OrderLines {
       case DISCOUNT -> "ORDERS_ITEMS_DISCOUNT, for discounts";
       case PRODUCT -> "SKU";
     };
-  }
-
-  /** Product name and variant options: "Espresso 1 kg (Grind: Beans, Size: 1kg)". */
-  static String describe(LineSource l) {
-    StringBuilder sb = new StringBuilder(l.productName() == null ? "" : l.productName().trim());
-    List<String> options = new ArrayList<>();
-    for (FormField f : l.variantOptions()) {
-      if (f.value() != null && !f.value().isBlank()) {
-        options.add((f.name() == null ? "" : f.name() + ": ") + f.value());
-      }
-    }
-    if (!options.isEmpty()) {
-      sb.append(" (").append(String.join(", ", options)).append(')');
-    }
-    return sb.toString();
   }
 
   private static BigDecimal amount(SquarespaceOrder.Money m) {
