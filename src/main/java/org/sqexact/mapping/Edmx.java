@@ -27,17 +27,17 @@ import org.xml.sax.SAXException;
  * property its entity type does not have, so the data mapper checks every field against this at
  * load time.
  */
-final class Edmx {
+public final class Edmx {
 
   /** One entity type: its properties (name → Edm type) and navigation properties. */
-  record EntityType(
+  public record EntityType(
       String service,
       String name,
       Map<String, String> properties,
       Map<String, EntityType> navigation) {
 
     /** The property's Edm type (e.g. {@code Edm.String}), or null when there is none. */
-    String propertyType(String property) {
+    public String propertyType(String property) {
       return properties.get(property);
     }
 
@@ -81,12 +81,14 @@ final class Edmx {
   }
 
   /** The EDMX of one service (e.g. {@code crm}), read once from the class path. */
-  static Edmx service(String service) {
+  /** The EDMX of one service (e.g. {@code crm}), parsed once. */
+  public static Edmx service(String service) {
     return CACHE.computeIfAbsent(service, Edmx::read);
   }
 
   /** The entity type behind an entity set (e.g. {@code Accounts}), or null when unknown. */
-  synchronized EntityType entitySet(String entitySet) {
+  /** The entity type of an entity set (e.g. {@code Accounts}), or null. */
+  public synchronized EntityType entitySet(String entitySet) {
     String type = entitySets.get(entitySet);
     return type == null ? null : entityType(type);
   }

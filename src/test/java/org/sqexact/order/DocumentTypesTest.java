@@ -30,6 +30,11 @@ class DocumentTypesTest extends OrderFlowTestSupport {
 
   @BeforeEach
   void referenceData() {
+    stubDocumentReferenceData();
+  }
+
+  /** Journals, warehouses, revenue accounts and the document endpoints. */
+  static void stubDocumentReferenceData() {
     stubGet(
         "financial/Journals",
         "{\"ID\":\"j1\",\"Code\":\"70\",\"Description\":\"Verkoopboek\",\"Type\":20},"
