@@ -47,6 +47,7 @@ import org.sqexact.order.OrderPayloads;
 import org.sqexact.order.OrderRetries;
 import org.sqexact.order.OrderTracker;
 import org.sqexact.order.PaymentConditions;
+import org.sqexact.order.RefundBooker;
 import org.sqexact.order.VatCodes;
 import org.sqexact.order.VatPolicy;
 import org.sqexact.squarespace.SquarespaceApi;
@@ -58,6 +59,7 @@ import org.sqexact.store.ConnectionStore;
 import org.sqexact.store.ConnectionStore.ConnectionInfo;
 import org.sqexact.store.Database;
 import org.sqexact.store.OrderLedger;
+import org.sqexact.store.RefundLedger;
 import org.sqexact.store.SecretBox;
 import org.sqexact.store.TokenStore;
 import org.sqexact.store.Watermarks;
@@ -193,7 +195,7 @@ public final class ConnectorConfiguration implements CamelConfiguration {
             watermarks,
             clock,
             connection.ordersSince(),
-            orderSettings.paymentStates(),
+            withRefunded(orderSettings.paymentStates()),
             Duration.ofMinutes(5),
             Duration.ofSeconds(5)));
 
@@ -256,10 +258,24 @@ public final class ConnectorConfiguration implements CamelConfiguration {
         new OrderLines(
             orderSettings, items, vatCodes, vatPolicy, documentType == DocumentType.SALES_ENTRY));
     registry.bind("documentLineAggregator", new DocumentLineAggregator());
-    registry.bind(
-        "documentBooker",
+    DocumentBooker booker =
         new DocumentBooker(
-            documents, paymentConditions, payloads, exactApi, ledger, existence, activity));
+            documents, paymentConditions, payloads, exactApi, ledger, existence, activity);
+    registry.bind("documentBooker", booker);
+    registry.bind(
+        "refundBooker",
+        new RefundBooker(
+            documents,
+            orderSettings,
+            squarespaceApi,
+            exactApi,
+            ledger,
+            new RefundLedger(db, connection.id(), clock),
+            booker,
+            payloads,
+            items,
+            activity,
+            alerts));
     registry.bind(
         "orderFailures", new OrderFailures(ledger, activity, alerts, orderSettings.maxAttempts()));
     registry.bind("preflight", preflight);
@@ -309,6 +325,15 @@ public final class ConnectorConfiguration implements CamelConfiguration {
         documentType.label() + "s",
         settings.dbUrl().replaceAll("(?i)password=[^;&]*", "password=***"),
         settings.demo() ? " (DEMO: built-in sandbox, no real shop or administration)" : "");
+  }
+
+  /** The states polled: those booked, and REFUNDED so that refunds of booked orders are seen. */
+  private static java.util.List<String> withRefunded(java.util.List<String> states) {
+    java.util.List<String> out = new java.util.ArrayList<>(states);
+    if (!out.contains("REFUNDED")) {
+      out.add("REFUNDED");
+    }
+    return out;
   }
 
   private static DocumentType documentType(OrderSettings orderSettings) {

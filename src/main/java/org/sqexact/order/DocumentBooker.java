@@ -56,7 +56,14 @@ public final class DocumentBooker {
 
   /** The document as it will be sent (also for a dry run). */
   public ObjectNode build(Exchange exchange) {
-    ObjectNode doc = docView(exchange);
+    @SuppressWarnings("unchecked")
+    List<DocumentLine> lines = exchange.getProperty(OrderKeys.LINES, List.class);
+    ObjectNode doc =
+        docView(
+            exchange,
+            lines,
+            type.typeCode(),
+            exchange.getProperty(OrderKeys.YOUR_REF, String.class));
     ObjectNode document =
         payloads.document(type, exchange.getProperty(OrderKeys.ORDER_JSON, JsonNode.class), doc);
     exchange.setProperty(OrderKeys.DOCUMENT, document);
@@ -118,7 +125,13 @@ public final class DocumentBooker {
     }
   }
 
-  private ObjectNode docView(Exchange exchange) {
+  /**
+   * The {@code $doc} the datamapper reads: the resolved ids and codes and the priced lines.
+   *
+   * @param typeCode Exact's document Type (8020, 8021 …), 0 for a sales order
+   */
+  public ObjectNode docView(
+      Exchange exchange, List<DocumentLine> documentLines, int typeCode, String yourRef) {
     ObjectNode doc = JSON.createObjectNode();
     doc.put("accountId", exchange.getProperty(OrderKeys.ACCOUNT_ID, String.class));
     doc.put("contactId", exchange.getProperty(OrderKeys.CONTACT_ID, String.class));
@@ -130,16 +143,14 @@ public final class DocumentBooker {
     doc.put("shippingMethodId", documents.shippingMethodId(method, number));
     doc.put("journal", documents.journal());
     doc.put("warehouseId", documents.warehouseId(number));
-    doc.put("yourRef", exchange.getProperty(OrderKeys.YOUR_REF, String.class));
-    if (type.typeCode() != 0) {
-      doc.put("documentType", type.typeCode());
+    doc.put("yourRef", yourRef);
+    if (typeCode != 0) {
+      doc.put("documentType", typeCode);
     } else {
       doc.putNull("documentType");
     }
     String country = OrderLines.destination(order);
     ArrayNode lines = doc.putArray("lines");
-    @SuppressWarnings("unchecked")
-    List<DocumentLine> documentLines = exchange.getProperty(OrderKeys.LINES, List.class);
     for (DocumentLine l : documentLines) {
       ObjectNode line = lines.addObject();
       line.put("kind", l.kind().name().toLowerCase(java.util.Locale.ROOT));

@@ -83,7 +83,7 @@ class SquarespaceOrdersTest extends OrderFlowTestSupport {
     LoggedRequest first = calls.get(0);
     assertEquals("2026-11-01T00:00:00.000Z", first.queryParameter("modifiedAfter").firstValue());
     assertTrue(first.queryParameter("modifiedBefore").isPresent());
-    assertEquals("PAID", first.queryParameter("paymentStates").firstValue());
+    assertEquals("PAID,REFUNDED", first.queryParameter("paymentStates").firstValue());
     assertTrue(!first.queryParameter("cursor").isPresent());
     LoggedRequest second = calls.get(1);
     assertEquals("c1", second.queryParameter("cursor").firstValue());
