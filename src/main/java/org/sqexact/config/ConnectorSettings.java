@@ -131,16 +131,19 @@ public final class ConnectorSettings {
     s.dataDir = Path.of(r.text("connector.data-dir", "./data"));
     s.mappingsDir = Path.of(r.text("connector.mappings-dir", "./mappings"));
     // AUTO_SERVER: several processes may share the file; WRITE_DELAY=0: every commit is on disk at
-    // once, so a killed process loses no ledger state (the order flow relies on it)
+    // once, so a killed process loses no ledger state (the order flow relies on it). The demo's
+    // sandbox starts afresh each time, and so does its database (in memory).
     String defaultDb =
-        "jdbc:h2:file:"
-            + s.dataDir
-                .resolve(s.demo ? "demo" : "connector")
-                .toAbsolutePath()
-                .normalize()
-                .toString()
-                .replace('\\', '/')
-            + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
+        s.demo
+            ? "jdbc:h2:mem:demo-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"
+            : "jdbc:h2:file:"
+                + s.dataDir
+                    .resolve("connector")
+                    .toAbsolutePath()
+                    .normalize()
+                    .toString()
+                    .replace('\\', '/')
+                + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
     s.dbUrl = r.text("connector.db-url", defaultDb);
     if (!s.dbUrl.startsWith("jdbc:")) {
       throw new SettingsException(

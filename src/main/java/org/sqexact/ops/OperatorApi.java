@@ -243,12 +243,15 @@ public final class OperatorApi {
         ledger
             .findByIdOrNumber(key)
             .map(Entry::orderId)
-            .orElse(key.matches("[0-9a-f]{24}") ? key : null);
+            .orElseGet(() -> key.matches("[0-9a-f]{24}") ? key : findByNumber(key));
     if (orderId == null) {
       return error(
           exchange,
           404,
-          "order " + key + " is not known to the connector; give its Squarespace order id");
+          "order "
+              + key
+              + " was not found: give its Squarespace order id or a number of the last"
+              + " 90 days");
     }
     JsonNode order;
     try {
@@ -293,6 +296,42 @@ public final class OperatorApi {
     out.put("problems", problems);
     out.put("wouldBook", notEligible == null && existing == null && problems.isEmpty());
     return out;
+  }
+
+  /**
+   * Finds a Squarespace order id by its number among the orders of the last 90 days (the Orders API
+   * cannot filter by number); null when not found.
+   */
+  private String findByNumber(String number) {
+    if (!number.matches("[A-Za-z0-9-]{1,32}")) {
+      return null;
+    }
+    java.time.format.DateTimeFormatter iso =
+        java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(java.time.ZoneOffset.UTC);
+    Instant now = Instant.now();
+    String query =
+        "modifiedAfter="
+            + iso.format(now.minus(java.time.Duration.ofDays(90)))
+            + "&modifiedBefore="
+            + iso.format(now)
+            + "&paymentStates=NOT_CHARGED,AUTHORIZED,PAID,REFUNDED,PENDING,FAILED,PARTIALLY_PAID";
+    for (int page = 0; page < 20 && query != null; page++) {
+      JsonNode list = squarespace.get("/1.0/commerce/orders", query);
+      for (JsonNode o : list.path("result")) {
+        if (number.equals(o.path("orderNumber").asText())) {
+          return o.path("id").asText();
+        }
+      }
+      boolean next = list.path("pagination").path("hasNextPage").asBoolean(false);
+      String cursor = list.path("pagination").path("nextPageCursor").asText(null);
+      query =
+          next && cursor != null
+              ? "cursor="
+                  + java.net.URLEncoder.encode(cursor, java.nio.charset.StandardCharsets.UTF_8)
+              : null;
+    }
+    return null;
   }
 
   /** GET /api/status — the connection's health, budget and counts. */

@@ -98,7 +98,13 @@ public final class Preflight {
           new Problem(
               "exact", "the check could not finish: Exact Online answered: " + e.getMessage()));
     }
-    Report report = new Report(clock.instant(), problems.isEmpty(), complete, problems, checked);
+    Report report =
+        new Report(
+            clock.instant(),
+            problems.isEmpty(),
+            complete,
+            problems,
+            new ArrayList<>(new LinkedHashSet<>(checked)));
     Report before = last;
     last = report;
     if (!problems.isEmpty()) {
