@@ -1,8 +1,6 @@
 package org.sqexact.exact;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -15,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.sqexact.exact.ExactRateGovernor.Priority;
 import org.sqexact.store.ActivityLog;
+import org.sqexact.support.Bodies;
 
 /**
  * The steps of the {@code exact-attempt} route: every call to Exact Online passes here, so the
@@ -37,7 +36,6 @@ public final class ExactGateway {
   private static final String STARTED = "exactStarted";
 
   private static final Logger LOG = LoggerFactory.getLogger(ExactGateway.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ExactTokenManager tokens;
   private final ExactRateGovernor governor;
@@ -124,14 +122,14 @@ public final class ExactGateway {
         MDC.get("orderNumber"),
         "exact " + method + " " + endpoint,
         status >= 200 && status < 300 ? "ok" : "failed",
-        status >= 400 ? OData.errorMessage(parse(raw), raw) : null,
+        status >= 400 ? OData.errorMessage(Bodies.parse(raw), raw) : null,
         new ActivityLog.ApiCall(endpoint, status, duration, remaining));
 
     if (status >= 200 && status < 300) {
-      m.setBody(raw == null || raw.isBlank() ? null : parse(raw));
+      m.setBody(raw == null || raw.isBlank() ? null : Bodies.parse(raw));
       return;
     }
-    JsonNode json = parse(raw);
+    JsonNode json = Bodies.parse(raw);
     String exactMessage = OData.errorMessage(json, raw);
     String reason = m.getHeader("Reason", String.class);
     String text =
@@ -169,7 +167,8 @@ public final class ExactGateway {
     String method = exchange.getProperty(METHOD, "GET", String.class);
     String endpoint = endpointOf(exchange.getProperty(PATH, String.class));
     boolean notSent =
-        hasCause(e, ConnectException.class) || hasCause(e, UnknownHostException.class);
+        Bodies.hasCause(e, ConnectException.class)
+            || Bodies.hasCause(e, UnknownHostException.class);
     String what =
         e == null ? "unknown error" : e.getClass().getSimpleName() + ": " + e.getMessage();
     activity.record(
@@ -248,25 +247,5 @@ public final class ExactGateway {
     } catch (NumberFormatException e) {
       return null;
     }
-  }
-
-  private static JsonNode parse(String raw) {
-    if (raw == null || raw.isBlank()) {
-      return null;
-    }
-    try {
-      return JSON.readTree(raw);
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
-  private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (type.isInstance(c)) {
-        return true;
-      }
-    }
-    return false;
   }
 }

@@ -1,8 +1,6 @@
 package org.sqexact.exact;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +9,7 @@ import java.util.Locale;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.sqexact.exact.ExactReauthorizationRequiredException.Reason;
+import org.sqexact.support.Bodies;
 
 /**
  * Calls Exact Online's token endpoint through the {@code exact-token} route ({@code
@@ -20,8 +19,6 @@ public final class ExactTokenClient {
 
   /** A successful refresh. {@code expires_in} arrives as a string; it is parsed here. */
   public record TokenResponse(String accessToken, String refreshToken, Duration expiresIn) {}
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ProducerTemplate template;
   private final String tokenUrl;
@@ -54,7 +51,7 @@ public final class ExactTokenClient {
             });
     Exception failure = ex.getException();
     if (failure != null) {
-      boolean notSent = hasCause(failure, ConnectException.class);
+      boolean notSent = Bodies.hasCause(failure, ConnectException.class);
       throw new ExactTransientException(
           "Exact Online's token endpoint could not be reached ("
               + failure.getClass().getSimpleName()
@@ -71,7 +68,7 @@ public final class ExactTokenClient {
     int status = ex.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
     String body = ex.getMessage().getBody(String.class);
     String reasonHeader = ex.getMessage().getHeader("Reason", String.class);
-    JsonNode json = parse(body);
+    JsonNode json = Bodies.parse(body);
     String error = json == null ? "" : json.path("error").asText("");
     String description = json == null ? "" : json.path("error_description").asText("");
     if (status == 200) {
@@ -146,26 +143,6 @@ public final class ExactTokenClient {
     } catch (NumberFormatException e) {
       return Duration.ofSeconds(600);
     }
-  }
-
-  private static JsonNode parse(String body) {
-    if (body == null || body.isBlank()) {
-      return null;
-    }
-    try {
-      return JSON.readTree(body);
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
-  private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (type.isInstance(c)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static String enc(String s) {

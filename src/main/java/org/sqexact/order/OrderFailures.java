@@ -14,6 +14,7 @@ import org.sqexact.ops.Alerts;
 import org.sqexact.squarespace.SquarespaceException;
 import org.sqexact.store.ActivityLog;
 import org.sqexact.store.OrderLedger;
+import org.sqexact.support.Bodies;
 
 /**
  * The dead-letter end of the order flow: records why an order failed, in words a shop owner
@@ -51,8 +52,8 @@ public final class OrderFailures {
         ledger.begin(orderId, number == null ? "?" : number, null);
       }
       boolean park =
-          cause(e, OrderRejectedException.class) != null
-              || cause(e, ExactReauthorizationRequiredException.class) != null;
+          Bodies.cause(e, OrderRejectedException.class) != null
+              || Bodies.cause(e, ExactReauthorizationRequiredException.class) != null;
       OrderLedger.State state = ledger.markFailed(orderId, reason, park, maxAttempts);
       activity.record(
           orderId,
@@ -75,20 +76,20 @@ public final class OrderFailures {
   /** A plain reason for the shop owner. */
   static String reason(Throwable e, String number) {
     String order = number == null ? "The order" : "Order #" + number;
-    OrderRejectedException rejected = cause(e, OrderRejectedException.class);
+    OrderRejectedException rejected = Bodies.cause(e, OrderRejectedException.class);
     if (rejected != null) {
       return rejected.getMessage();
     }
     ExactReauthorizationRequiredException reauth =
-        cause(e, ExactReauthorizationRequiredException.class);
+        Bodies.cause(e, ExactReauthorizationRequiredException.class);
     if (reauth != null) {
       return reauth.getMessage();
     }
-    ExactBudgetException budget = cause(e, ExactBudgetException.class);
+    ExactBudgetException budget = Bodies.cause(e, ExactBudgetException.class);
     if (budget != null) {
       return order + " waits: " + budget.getMessage();
     }
-    ExactFunctionalException functional = cause(e, ExactFunctionalException.class);
+    ExactFunctionalException functional = Bodies.cause(e, ExactFunctionalException.class);
     if (functional != null) {
       return order
           + " was refused by Exact Online"
@@ -99,7 +100,7 @@ public final class OrderFailures {
           + functional.getEndpoint()
           + ")";
     }
-    ExactOutcomeUnknownException unknown = cause(e, ExactOutcomeUnknownException.class);
+    ExactOutcomeUnknownException unknown = Bodies.cause(e, ExactOutcomeUnknownException.class);
     if (unknown != null) {
       return order
           + ": no answer from Exact Online while booking; Exact is asked whether it has the"
@@ -107,18 +108,18 @@ public final class OrderFailures {
           + unknown.getMessage()
           + ")";
     }
-    ExactTransientException transientError = cause(e, ExactTransientException.class);
+    ExactTransientException transientError = Bodies.cause(e, ExactTransientException.class);
     if (transientError != null) {
       return order
           + ": Exact Online is not reachable right now ("
           + transientError.getMessage()
           + ")";
     }
-    ExactException exact = cause(e, ExactException.class);
+    ExactException exact = Bodies.cause(e, ExactException.class);
     if (exact != null) {
       return order + ": " + exact.getMessage();
     }
-    SquarespaceException squarespace = cause(e, SquarespaceException.class);
+    SquarespaceException squarespace = Bodies.cause(e, SquarespaceException.class);
     if (squarespace != null) {
       return order + ": " + squarespace.getMessage();
     }
@@ -126,14 +127,5 @@ public final class OrderFailures {
         + " failed unexpectedly ("
         + (e == null ? "unknown error" : e.getClass().getSimpleName() + ": " + e.getMessage())
         + ")";
-  }
-
-  static <T extends Throwable> T cause(Throwable e, Class<T> type) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (type.isInstance(t)) {
-        return type.cast(t);
-      }
-    }
-    return null;
   }
 }

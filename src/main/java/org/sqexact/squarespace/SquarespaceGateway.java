@@ -1,8 +1,6 @@
 package org.sqexact.squarespace;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.time.Clock;
@@ -12,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.sqexact.store.ActivityLog;
+import org.sqexact.support.Bodies;
 
 /**
  * The steps of the {@code squarespace-attempt} route: the API key and a descriptive User-Agent on
@@ -29,7 +28,6 @@ public final class SquarespaceGateway {
   private static final String STARTED = "squarespaceStarted";
 
   private static final Logger LOG = LoggerFactory.getLogger(SquarespaceGateway.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final SquarespacePause pause;
   private final ActivityLog activity;
@@ -88,7 +86,7 @@ public final class SquarespaceGateway {
     String endpoint = endpointOf(path);
     long duration = clock.millis() - exchange.getProperty(STARTED, clock.millis(), Long.class);
     String raw = m.getBody(String.class);
-    JsonNode json = parse(raw);
+    JsonNode json = Bodies.parse(raw);
     LOG.debug("Squarespace {} {} -> {} ({} ms)", method, endpoint, status, duration);
     String message = errorMessage(json, raw);
     activity.record(
@@ -155,7 +153,7 @@ public final class SquarespaceGateway {
       return false;
     }
     boolean notSent =
-        e instanceof SquarespaceRateLimitedException || hasCause(e, ConnectException.class);
+        e instanceof SquarespaceRateLimitedException || Bodies.hasCause(e, ConnectException.class);
     return notSent
         || "GET".equals(exchange.getProperty(METHOD, "GET", String.class))
         || exchange.getProperty(IDEMPOTENCY_KEY) != null;
@@ -185,25 +183,5 @@ public final class SquarespaceGateway {
     }
     String oneLine = raw.replaceAll("\\s+", " ").trim();
     return oneLine.length() > 300 ? oneLine.substring(0, 300) + "…" : oneLine;
-  }
-
-  private static JsonNode parse(String raw) {
-    if (raw == null || raw.isBlank()) {
-      return null;
-    }
-    try {
-      return JSON.readTree(raw);
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
-  private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (type.isInstance(c)) {
-        return true;
-      }
-    }
-    return false;
   }
 }

@@ -322,45 +322,26 @@ public final class OrderLedger {
   }
 
   private List<Entry> query(String sql, Object... args) {
-    try (Connection c = db.connection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) {
-        ps.setObject(i + 1, args[i]);
-      }
-      List<Entry> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(
-              new Entry(
-                  rs.getString(1),
-                  rs.getString(2),
-                  State.valueOf(rs.getString(3)),
-                  rs.getString(4),
-                  rs.getString(5),
-                  rs.getString(6),
-                  rs.getInt(7),
-                  rs.getBoolean(8),
-                  rs.getString(9),
-                  Database.instant(rs.getTimestamp(10)),
-                  Database.instant(rs.getTimestamp(11)),
-                  Database.instant(rs.getTimestamp(12))));
-        }
-      }
-      return out;
-    } catch (SQLException e) {
-      throw new StoreException("cannot read the order ledger", e);
-    }
+    return Sql.query(db, "order ledger", sql, OrderLedger::row, args);
+  }
+
+  private static Entry row(ResultSet rs) throws SQLException {
+    return new Entry(
+        rs.getString(1),
+        rs.getString(2),
+        State.valueOf(rs.getString(3)),
+        rs.getString(4),
+        rs.getString(5),
+        rs.getString(6),
+        rs.getInt(7),
+        rs.getBoolean(8),
+        rs.getString(9),
+        Database.instant(rs.getTimestamp(10)),
+        Database.instant(rs.getTimestamp(11)),
+        Database.instant(rs.getTimestamp(12)));
   }
 
   private void update(String sql, Object... args) {
-    try (Connection c = db.connection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) {
-        ps.setObject(i + 1, args[i]);
-      }
-      ps.executeUpdate();
-    } catch (SQLException e) {
-      throw new StoreException("cannot write the order ledger", e);
-    }
+    Sql.update(db, "order ledger", sql, args);
   }
 }

@@ -1,12 +1,9 @@
 package org.sqexact.store;
 
 import java.math.BigDecimal;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -146,44 +143,25 @@ public final class RefundLedger {
   }
 
   private List<Entry> query(String sql, Object... args) {
-    try (Connection c = db.connection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) {
-        ps.setObject(i + 1, args[i]);
-      }
-      List<Entry> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(
-              new Entry(
-                  rs.getString(1),
-                  rs.getString(2),
-                  rs.getString(3),
-                  rs.getBigDecimal(4),
-                  rs.getString(5),
-                  State.valueOf(rs.getString(6)),
-                  rs.getString(7),
-                  rs.getString(8),
-                  rs.getInt(9),
-                  rs.getBoolean(10),
-                  rs.getString(11)));
-        }
-      }
-      return out;
-    } catch (SQLException e) {
-      throw new StoreException("cannot read the refund ledger", e);
-    }
+    return Sql.query(db, "refund ledger", sql, RefundLedger::row, args);
+  }
+
+  private static Entry row(ResultSet rs) throws SQLException {
+    return new Entry(
+        rs.getString(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getBigDecimal(4),
+        rs.getString(5),
+        State.valueOf(rs.getString(6)),
+        rs.getString(7),
+        rs.getString(8),
+        rs.getInt(9),
+        rs.getBoolean(10),
+        rs.getString(11));
   }
 
   private void update(String sql, Object... args) {
-    try (Connection c = db.connection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) {
-        ps.setObject(i + 1, args[i]);
-      }
-      ps.executeUpdate();
-    } catch (SQLException e) {
-      throw new StoreException("cannot write the refund ledger", e);
-    }
+    Sql.update(db, "refund ledger", sql, args);
   }
 }
