@@ -1,0 +1,96 @@
+package org.sqexact.store;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.sqexact.exact.ExactApi;
+import org.sqexact.exact.ExactRateGovernor.Priority;
+import org.sqexact.exact.OData;
+import org.sqexact.order.OrderFlowTestSupport;
+import org.sqexact.testing.ConnectorHarness;
+import org.sqexact.testing.Orders;
+
+/**
+ * The connector on PostgreSQL, as when a user outgrows the embedded database: the schema
+ * migrations, the order flow, and one token refresh across two connectors sharing the database.
+ * Needs a PostgreSQL server named by {@code CONNECTOR_TEST_PG_URL} (e.g.
+ * jdbc:postgresql://localhost:55432/postgres; user CONNECTOR_TEST_PG_USER, default postgres);
+ * {@code .ci/run} starts one.
+ */
+class PostgresTest extends OrderFlowTestSupport {
+
+  @BeforeEach
+  void database() throws Exception {
+    String admin = System.getenv("CONNECTOR_TEST_PG_URL");
+    Assumptions.assumeTrue(admin != null, "no PostgreSQL server (CONNECTOR_TEST_PG_URL)");
+    String user = System.getenv().getOrDefault("CONNECTOR_TEST_PG_USER", "postgres");
+    String password = System.getenv().getOrDefault("CONNECTOR_TEST_PG_PASSWORD", "");
+    String name = "connector_" + UUID.randomUUID().toString().replace("-", "");
+    try (Connection c = DriverManager.getConnection(admin, user, password);
+        Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + name);
+    }
+    settings.put("connector.db-url", admin.substring(0, admin.lastIndexOf('/') + 1) + name);
+    settings.put("connector.db-user", user);
+    settings.put("connector.db-password", password);
+  }
+
+  @Test
+  void booksAnOrderWithItsStateInPostgres() {
+    ObjectNode order = Orders.order("6001").line("ESPRESSO", "Espresso", 1, "12.10").total("2.10");
+    poll(order);
+    assertEquals(OrderLedger.State.BOOKED, ledger(order).state());
+    poll(order);
+    assertEquals(1, posts("salesorder/SalesOrders").size());
+  }
+
+  @Test
+  void twoConnectorsOnOneDatabaseRefreshTheTokenOnce() throws Exception {
+    exact.stubFor(
+        post(urlPathEqualTo("/api/oauth2/token"))
+            .withRequestBody(containing("refresh_token=RT1&"))
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withFixedDelay(400)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(
+                        "{\"access_token\":\"AT1\",\"token_type\":\"bearer\",\"expires_in\":\"600\","
+                            + "\"refresh_token\":\"RT2\"}")));
+    Map<String, String> other = new HashMap<>(settings);
+    other.put("connector.http-port", Integer.toString(ConnectorHarness.freePort()));
+    try (ConnectorHarness a = ConnectorHarness.start(settings, clock);
+        ConnectorHarness b = ConnectorHarness.start(other, clock)) {
+      List<CompletableFuture<?>> calls = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        ConnectorHarness h = i % 2 == 0 ? a : b;
+        calls.add(
+            CompletableFuture.runAsync(
+                () ->
+                    h.bean("exactApi", ExactApi.class)
+                        .page("vat/VATCodes", OData.select("Code"), Priority.ORDERS)));
+      }
+      for (CompletableFuture<?> c : calls) {
+        c.get();
+      }
+    }
+    assertEquals(1, exact.findAll(postRequestedFor(urlPathEqualTo("/api/oauth2/token"))).size());
+  }
+}
