@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.sqexact.support.Redact;
 
 /** Exact Online's OData v2 conventions: query options, literals, dates and error bodies. */
 public final class OData {
@@ -83,22 +84,22 @@ public final class OData {
     if (body != null) {
       JsonNode value = body.path("error").path("message").path("value");
       if (value.isTextual() && !value.asText().isBlank()) {
-        return value.asText();
+        return Redact.emails(value.asText());
       }
       JsonNode message = body.path("error").path("message");
       if (message.isTextual() && !message.asText().isBlank()) {
-        return message.asText();
+        return Redact.emails(message.asText());
       }
       JsonNode description = body.path("error_description");
       if (description.isTextual()) {
-        return description.asText();
+        return Redact.emails(description.asText());
       }
     }
     if (raw == null || raw.isBlank()) {
       return null;
     }
     String oneLine = raw.replaceAll("\\s+", " ").trim();
-    return oneLine.length() > 300 ? oneLine.substring(0, 300) + "…" : oneLine;
+    return Redact.emails(oneLine.length() > 300 ? oneLine.substring(0, 300) + "…" : oneLine);
   }
 
   /** A query: {@code $select} is required, as Exact wants it on every read. */

@@ -15,6 +15,7 @@ import org.sqexact.squarespace.SquarespaceException;
 import org.sqexact.store.ActivityLog;
 import org.sqexact.store.OrderLedger;
 import org.sqexact.support.Bodies;
+import org.sqexact.support.Redact;
 
 /**
  * The dead-letter end of the order flow: records why an order failed, in words a shop owner
@@ -75,6 +76,10 @@ public final class OrderFailures {
 
   /** A plain reason for the shop owner. */
   static String reason(Throwable e, String number) {
+    return Redact.emails(plainReason(e, number));
+  }
+
+  private static String plainReason(Throwable e, String number) {
     String order = number == null ? "The order" : "Order #" + number;
     OrderRejectedException rejected = Bodies.cause(e, OrderRejectedException.class);
     if (rejected != null) {

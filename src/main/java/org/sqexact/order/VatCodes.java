@@ -16,6 +16,7 @@ public final class VatCodes {
 
   private final ExactApi api;
   private Map<String, VatCode> codes;
+  private long loadedAt;
 
   public VatCodes(ExactApi api) {
     this.api = api;
@@ -23,7 +24,9 @@ public final class VatCodes {
 
   /** The code, or null when Exact does not have it (one reload is tried first). */
   public synchronized VatCode get(String code) {
-    if (codes == null || !codes.containsKey(code.trim())) {
+    // an unknown code reloads the list, but at most once a minute (not once per line)
+    if (codes == null
+        || (!codes.containsKey(code.trim()) && System.currentTimeMillis() - loadedAt > 60_000)) {
       load();
     }
     return codes.get(code.trim());
@@ -53,5 +56,6 @@ public final class VatCodes {
               row.path("Type").asText("")));
     }
     codes = out;
+    loadedAt = System.currentTimeMillis();
   }
 }

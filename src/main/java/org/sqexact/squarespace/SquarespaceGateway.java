@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.sqexact.store.ActivityLog;
 import org.sqexact.support.Bodies;
+import org.sqexact.support.Redact;
 
 /**
  * The steps of the {@code squarespace-attempt} route: the API key and a descriptive User-Agent on
@@ -169,6 +170,10 @@ public final class SquarespaceGateway {
   }
 
   static String errorMessage(JsonNode json, String raw) {
+    return Redact.emails(rawErrorMessage(json, raw));
+  }
+
+  private static String rawErrorMessage(JsonNode json, String raw) {
     if (json != null && json.has("message")) {
       String msg = json.path("message").asText("");
       String context = json.path("contextId").asText("");

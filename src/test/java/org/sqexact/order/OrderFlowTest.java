@@ -356,4 +356,23 @@ class OrderFlowTest extends OrderFlowTestSupport {
     poll(order);
     assertEquals(1, posts("salesorder/SalesOrders").size(), "a booked order is never booked again");
   }
+
+  @Test
+  void anExactErrorThatEchoesAnEmailIsStoredWithoutIt() {
+    exact.stubFor(
+        com.github.tomakehurst.wiremock.client.WireMock.post(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(
+                    ExactStubs.REST + "crm/Accounts"))
+            .willReturn(
+                ExactStubs.json(
+                    400, ExactStubs.error("E-mail jan.jansen@example.nl is ongeldig"))));
+    ObjectNode order = Orders.order("1062").line("ESPRESSO", "Espresso", 1, "12.10").total("2.10");
+    poll(order);
+    String reason = ledger(order).lastError();
+    assertTrue(reason.contains("E-mail <e-mail> is ongeldig"), reason);
+    assertTrue(
+        connector.bean("activityLog", ActivityLog.class).recent(null, 100).stream()
+            .noneMatch(l -> l.message() != null && l.message().contains("jan.jansen@")),
+        "no e-mail address in the activity log");
+  }
 }
