@@ -8,16 +8,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.sqexact.exact.ExactApi;
@@ -26,6 +21,7 @@ import org.sqexact.exact.OData;
 import org.sqexact.order.OrderFlowTestSupport;
 import org.sqexact.testing.ConnectorHarness;
 import org.sqexact.testing.Orders;
+import org.sqexact.testing.TestPostgres;
 
 /**
  * The connector on PostgreSQL, as when a user outgrows the embedded database: the schema
@@ -37,19 +33,8 @@ import org.sqexact.testing.Orders;
 class PostgresTest extends OrderFlowTestSupport {
 
   @BeforeEach
-  void database() throws Exception {
-    String admin = System.getenv("CONNECTOR_TEST_PG_URL");
-    Assumptions.assumeTrue(admin != null, "no PostgreSQL server (CONNECTOR_TEST_PG_URL)");
-    String user = System.getenv().getOrDefault("CONNECTOR_TEST_PG_USER", "postgres");
-    String password = System.getenv().getOrDefault("CONNECTOR_TEST_PG_PASSWORD", "");
-    String name = "connector_" + UUID.randomUUID().toString().replace("-", "");
-    try (Connection c = DriverManager.getConnection(admin, user, password);
-        Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + name);
-    }
-    settings.put("connector.db-url", admin.substring(0, admin.lastIndexOf('/') + 1) + name);
-    settings.put("connector.db-user", user);
-    settings.put("connector.db-password", password);
+  void database() {
+    TestPostgres.database(settings);
   }
 
   @Test
