@@ -63,12 +63,14 @@ import org.sqexact.store.RefundLedger;
 import org.sqexact.store.SecretBox;
 import org.sqexact.store.TokenStore;
 import org.sqexact.store.Watermarks;
+import org.sqexact.support.Sleeper;
 
 /**
  * Wires the connector's beans from the settings and binds them in Camel's registry under the names
  * the YAML routes use. Runs before the routes are loaded.
  *
- * <p>Tests may bind a {@link Clock} named {@code connectorClock} first to control time.
+ * <p>Tests may bind a {@link Clock} named {@code connectorClock} and a {@link Sleeper} named {@code
+ * connectorSleeper} first to control time.
  */
 public final class ConnectorConfiguration implements CamelConfiguration {
 
@@ -76,6 +78,9 @@ public final class ConnectorConfiguration implements CamelConfiguration {
 
   /** Registry name of an optional clock that replaces the system clock (tests). */
   public static final String CLOCK = "connectorClock";
+
+  /** Registry name of an optional sleeper that replaces sleeping the thread (tests). */
+  public static final String SLEEPER = "connectorSleeper";
 
   @Override
   public void configure(CamelContext context) throws Exception {
@@ -86,6 +91,10 @@ public final class ConnectorConfiguration implements CamelConfiguration {
     Clock clock = registry.lookupByNameAndType(CLOCK, Clock.class);
     if (clock == null) {
       clock = Clock.systemUTC();
+    }
+    Sleeper sleeper = registry.lookupByNameAndType(SLEEPER, Sleeper.class);
+    if (sleeper == null) {
+      sleeper = Sleeper.THREAD;
     }
 
     // the demo replaces both APIs by the sandbox when no credential is configured
@@ -138,7 +147,7 @@ public final class ConnectorConfiguration implements CamelConfiguration {
     ExactRateGovernor governor =
         new ExactRateGovernor(
             clock,
-            d -> Thread.sleep(Math.max(1, d.toMillis())),
+            sleeper,
             settings.exactOrderSharePercent(),
             settings.exactClientErrorStop(),
             settings.exactRateMaxWait(),
@@ -174,7 +183,7 @@ public final class ConnectorConfiguration implements CamelConfiguration {
     SquarespacePause pause =
         new SquarespacePause(
             clock,
-            d -> Thread.sleep(Math.max(1, d.toMillis())),
+            sleeper,
             settings.squarespaceRateLimitPause(),
             settings.squarespaceRateLimitPause().plusSeconds(10));
     SquarespaceApi squarespaceApi = new SquarespaceApi(template);

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqexact.support.Sleeper;
 
 /**
  * Keeps one division's calls inside Exact Online's limits: 60 a minute, 5,000 a day (both per app
@@ -34,11 +35,6 @@ public final class ExactRateGovernor {
   public enum Priority {
     ORDERS,
     BACKGROUND
-  }
-
-  /** What waiting means; tests may replace it. */
-  public interface Sleeper {
-    void sleep(Duration d) throws InterruptedException;
   }
 
   /** A snapshot for health checks, metrics and the operator API. */

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqexact.support.Sleeper;
 
 /**
  * After a 429, Squarespace wants a one-minute cool-down: no call to its API until it has passed.
@@ -12,11 +13,6 @@ import org.slf4j.LoggerFactory;
 public final class SquarespacePause {
 
   private static final Logger LOG = LoggerFactory.getLogger(SquarespacePause.class);
-
-  /** What waiting means; tests may replace it. */
-  public interface Sleeper {
-    void sleep(Duration d) throws InterruptedException;
-  }
 
   private final Clock clock;
   private final Sleeper sleeper;

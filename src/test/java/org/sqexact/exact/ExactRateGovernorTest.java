@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +16,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,13 +25,24 @@ import org.sqexact.ops.Alerts;
 import org.sqexact.testing.ConnectorHarness;
 import org.sqexact.testing.ExactStubs;
 import org.sqexact.testing.TestClock;
+import org.sqexact.testing.WhileServing;
 
-/** The rate governor, fed by Exact's X-RateLimit-* headers over real HTTP. */
+/**
+ * The rate governor, fed by Exact's X-RateLimit-* headers over real HTTP, on the test clock: a wait
+ * for a reset moves the clock, and WireMock notes the clock when each call arrives.
+ */
 class ExactRateGovernorTest {
+
+  private static final WhileServing serving = new WhileServing();
 
   @RegisterExtension
   static WireMockExtension exact =
-      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+      WireMockExtension.newInstance()
+          .options(wireMockConfig().dynamicPort().extensions(serving))
+          .build();
+
+  /** The connector's time: waits for a reset move it, so no test here sleeps. */
+  private final TestClock clock = new TestClock();
 
   private Map<String, String> settings;
 
@@ -37,6 +50,19 @@ class ExactRateGovernorTest {
   void stubs() {
     settings = ConnectorHarness.settings("http://localhost:1", exact.baseUrl());
     ExactStubs.tokenChain(exact, 3);
+    serving.reset();
+  }
+
+  /** The connector's time at which each call to {@code path} reached Exact. */
+  private List<Instant> arrivals(String path) {
+    List<Instant> at = new CopyOnWriteArrayList<>();
+    serving.onEach(
+        e -> {
+          if (e.getRequest().getUrl().startsWith(ExactStubs.REST + path)) {
+            at.add(clock.instant());
+          }
+        });
+    return at;
   }
 
   private static ExactApi.Page read(ConnectorHarness h, String path, Priority priority) {
@@ -49,7 +75,9 @@ class ExactRateGovernorTest {
 
   @Test
   void waitsForTheMinutesResetWhenTheHeadersSayItIsUsedUp() {
-    long reset = Instant.now().plusMillis(1500).toEpochMilli();
+    Instant start = clock.instant();
+    long reset = start.plusMillis(1500).toEpochMilli();
+    List<Instant> arrivals = arrivals("crm/Accounts");
     exact.stubFor(
         get(urlPathEqualTo(ExactStubs.REST + "crm/Accounts"))
             .willReturn(
@@ -63,7 +91,7 @@ class ExactRateGovernorTest {
                     .withHeader("X-RateLimit-Remaining", "4000")
                     .withHeader("X-RateLimit-Reset", Long.toString(reset + 3_600_000))
                     .withBody(ExactStubs.page("", null))));
-    try (ConnectorHarness h = ConnectorHarness.start(settings, new TestClock())) {
+    try (ConnectorHarness h = ConnectorHarness.start(settings, clock)) {
       read(h, "crm/Accounts", Priority.ORDERS);
       read(h, "crm/Accounts", Priority.ORDERS);
       ExactRateGovernor.Budget budget =
@@ -71,16 +99,18 @@ class ExactRateGovernorTest {
       assertEquals(4000, budget.dailyRemaining());
       assertEquals(Instant.ofEpochMilli(reset), budget.minutelyReset());
     }
-    List<LoggedRequest> calls = requests("crm/Accounts");
-    assertEquals(2, calls.size());
-    assertTrue(
-        !calls.get(1).getLoggedDate().toInstant().isBefore(Instant.ofEpochMilli(reset)),
-        "the second call must wait for the minute's reset");
+    assertEquals(2, requests("crm/Accounts").size());
+    assertEquals(List.of(start, arrivals.get(1)), arrivals, "the first call is sent at once");
+    assertFalse(
+        arrivals.get(1).isBefore(Instant.ofEpochMilli(reset)),
+        "the second call must wait for the minute's reset, was sent at " + arrivals.get(1));
+    assertEquals(1, clock.waits().size(), "one wait: " + clock.waits());
   }
 
   @Test
   void a429WithOnlyTheMinutelyHeadersWaitsForTheResetThenSendsOnce() {
-    long reset = Instant.now().plusMillis(1500).toEpochMilli();
+    long reset = clock.instant().plusMillis(1500).toEpochMilli();
+    List<Instant> arrivals = arrivals("logistics/Items");
     exact.stubFor(
         get(urlPathEqualTo(ExactStubs.REST + "logistics/Items"))
             .inScenario("429")
@@ -99,12 +129,17 @@ class ExactRateGovernorTest {
             .inScenario("429")
             .whenScenarioStateIs("after")
             .willReturn(ExactStubs.json(200, ExactStubs.page("{\"ID\":\"1\"}", null))));
-    try (ConnectorHarness h = ConnectorHarness.start(settings, new TestClock())) {
+    try (ConnectorHarness h = ConnectorHarness.start(settings, clock)) {
       assertEquals(1, read(h, "logistics/Items", Priority.ORDERS).rows().size());
     }
-    List<LoggedRequest> calls = requests("logistics/Items");
-    assertEquals(2, calls.size(), "one 429, then one call after the reset: no blind retry");
-    assertTrue(!calls.get(1).getLoggedDate().toInstant().isBefore(Instant.ofEpochMilli(reset)));
+    assertEquals(
+        2,
+        requests("logistics/Items").size(),
+        "one 429, then one call after the reset: no blind retry");
+    assertTrue(arrivals.get(0).isBefore(Instant.ofEpochMilli(reset)));
+    assertFalse(
+        arrivals.get(1).isBefore(Instant.ofEpochMilli(reset)),
+        "the call after the 429 must wait for the reset, was sent at " + arrivals.get(1));
   }
 
   @Test
@@ -115,7 +150,7 @@ class ExactRateGovernorTest {
     exact.stubFor(
         get(urlPathEqualTo(ExactStubs.REST + "crm/Accounts"))
             .willReturn(ExactStubs.json(200, ExactStubs.page("", null))));
-    try (ConnectorHarness h = ConnectorHarness.start(settings, new TestClock())) {
+    try (ConnectorHarness h = ConnectorHarness.start(settings, clock)) {
       for (int i = 0; i < 8; i++) {
         assertThrows(
             ExactFunctionalException.class, () -> read(h, "crm/Contacts", Priority.ORDERS));
@@ -145,7 +180,7 @@ class ExactRateGovernorTest {
                     50,
                     1500)));
     settings.put("exact.rate.order-share-percent", "40"); // 2,000 of 5,000 kept for orders
-    try (ConnectorHarness h = ConnectorHarness.start(settings, new TestClock())) {
+    try (ConnectorHarness h = ConnectorHarness.start(settings, clock)) {
       read(h, "crm/Accounts", Priority.ORDERS);
       assertThrows(ExactBudgetException.class, () -> read(h, "crm/Accounts", Priority.BACKGROUND));
       read(h, "crm/Accounts", Priority.ORDERS);

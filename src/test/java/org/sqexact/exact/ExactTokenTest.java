@@ -38,13 +38,18 @@ import org.sqexact.ops.Alerts;
 import org.sqexact.testing.ConnectorHarness;
 import org.sqexact.testing.ExactStubs;
 import org.sqexact.testing.TestClock;
+import org.sqexact.testing.WhileServing;
 
 /** The Exact Online token rules, through the routes, against WireMock and a real database. */
 class ExactTokenTest {
 
+  private static final WhileServing serving = new WhileServing();
+
   @RegisterExtension
   static WireMockExtension exact =
-      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+      WireMockExtension.newInstance()
+          .options(wireMockConfig().dynamicPort().extensions(serving))
+          .build();
 
   private final TestClock clock = new TestClock();
   private Map<String, String> settings;
@@ -52,6 +57,7 @@ class ExactTokenTest {
   @BeforeEach
   void stubs() {
     settings = ConnectorHarness.settings("http://localhost:1", exact.baseUrl());
+    serving.reset();
     ExactStubs.tokenChain(exact, 5);
     exact.stubFor(
         get(urlPathEqualTo(ExactStubs.REST + "crm/Accounts"))
@@ -185,12 +191,12 @@ class ExactTokenTest {
   }
 
   @Test
-  void unauthorizedAfter570SecondsLeadsToOneRefreshAndOneRetry() throws Exception {
+  void unauthorizedAfter570SecondsLeadsToOneRefreshAndOneRetry() {
     exact.stubFor(
         get(urlPathEqualTo(ExactStubs.REST + "crm/Contacts"))
             .inScenario("401")
             .whenScenarioStateIs(Scenario.STARTED)
-            .willReturn(ExactStubs.json(401, ExactStubs.error("Unauthorized")).withFixedDelay(800))
+            .willReturn(ExactStubs.json(401, ExactStubs.error("Unauthorized")))
             .willSetStateTo("refused"));
     exact.stubFor(
         get(urlPathEqualTo(ExactStubs.REST + "crm/Contacts"))
@@ -200,21 +206,17 @@ class ExactTokenTest {
     try (ConnectorHarness h = ConnectorHarness.start(settings, clock)) {
       readAccounts(h); // AT1 issued now
       clock.advance(Duration.ofSeconds(560));
-      Thread mover =
-          new Thread(
-              () -> {
-                try {
-                  Thread.sleep(300);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-                clock.advance(Duration.ofSeconds(15)); // the 401 arrives 575 s after AT1
-              });
-      mover.start();
+      // while Exact answers the call (sent 560 s after AT1), 15 s pass: the 401 arrives 575 s
+      // after AT1, when a refresh is allowed
+      serving.onEach(
+          e -> {
+            if (e.getResponseDefinition().getStatus() == 401) {
+              clock.advance(Duration.ofSeconds(15));
+            }
+          });
       ExactApi.Page page =
           h.bean("exactApi", ExactApi.class)
               .page("crm/Contacts", OData.select("ID"), Priority.ORDERS);
-      mover.join();
       assertEquals(1, page.rows().size());
     }
     assertEquals(1, tokenCalls("RT2"));

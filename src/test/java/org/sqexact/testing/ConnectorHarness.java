@@ -10,11 +10,13 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
 import org.sqexact.ConnectorApplication;
+import org.sqexact.config.ConnectorConfiguration;
 
 /**
  * Starts the connector exactly as production does (Camel Main, the YAML routes under routes/, the
  * beans of ConnectorConfiguration), with test settings: an in-memory H2 database, a free HTTP port,
- * a fixed secret key, and the APIs pointed at WireMock.
+ * a fixed secret key, and the APIs pointed at WireMock. With a {@link TestClock} the connector's
+ * time is the test's: it moves only when the test or a wait of the connector moves it.
  */
 public final class ConnectorHarness implements AutoCloseable {
 
@@ -53,7 +55,8 @@ public final class ConnectorHarness implements AutoCloseable {
   public static ConnectorHarness start(Map<String, String> properties, TestClock clock) {
     Main main = ConnectorApplication.newMain();
     if (clock != null) {
-      main.bind("connectorClock", clock);
+      main.bind(ConnectorConfiguration.CLOCK, clock);
+      main.bind(ConnectorConfiguration.SLEEPER, clock); // waits move the test clock
     }
     Properties p = new Properties();
     p.putAll(properties);

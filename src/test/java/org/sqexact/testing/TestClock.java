@@ -5,15 +5,54 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicLong;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.sqexact.support.Sleeper;
 
-/** The system clock plus an offset that tests move forward ("ten minutes later"). */
-public final class TestClock extends Clock {
+/**
+ * The connector's time in tests: it stands still until the test moves it ("ten minutes later"), or
+ * until the connector waits (a rate-limit reset, the Squarespace pause): as the connector's {@link
+ * Sleeper} it moves itself by the wait instead of sleeping, and remembers each wait. So a test of a
+ * wait takes no real time and its result does not depend on how fast the machine is.
+ */
+public final class TestClock extends Clock implements Sleeper {
 
-  private final AtomicLong offsetMillis = new AtomicLong();
+  private final AtomicReference<Instant> now;
+  private final List<Duration> waits = new ArrayList<>();
+
+  /** Starts at the current time (to the millisecond), then stands still. */
+  public TestClock() {
+    this(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+  }
+
+  public TestClock(Instant start) {
+    this.now = new AtomicReference<>(start);
+  }
 
   public void advance(Duration d) {
-    offsetMillis.addAndGet(d.toMillis());
+    now.updateAndGet(t -> t.plus(d));
+  }
+
+  public void set(Instant instant) {
+    now.set(instant);
+  }
+
+  /** The connector waits: time passes at once. */
+  @Override
+  public void sleep(Duration d) {
+    synchronized (waits) {
+      waits.add(d);
+    }
+    advance(d);
+  }
+
+  /** Every wait of the connector so far, in order. */
+  public List<Duration> waits() {
+    synchronized (waits) {
+      return List.copyOf(waits);
+    }
   }
 
   @Override
@@ -28,11 +67,6 @@ public final class TestClock extends Clock {
 
   @Override
   public Instant instant() {
-    return Instant.now().plusMillis(offsetMillis.get());
-  }
-
-  @Override
-  public long millis() {
-    return System.currentTimeMillis() + offsetMillis.get();
+    return now.get();
   }
 }

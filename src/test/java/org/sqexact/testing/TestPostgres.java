@@ -18,8 +18,8 @@ import java.util.UUID;
  * nothing installed. PostgreSQL refuses to run as root; as root the library runs it as an
  * unprivileged user in a user namespace ({@code unshare -U}). {@code CONNECTOR_TEST_PG_URL} (user
  * {@code CONNECTOR_TEST_PG_USER}, default postgres; password {@code CONNECTOR_TEST_PG_PASSWORD})
- * names an existing server instead. When neither works the tests fail, saying why; they never
- * skip: a PostgreSQL test that skips itself would let CI be green without PostgreSQL.
+ * names an existing server instead. When neither works the tests fail, saying why; they never skip:
+ * a PostgreSQL test that skips itself would let CI be green without PostgreSQL.
  */
 public final class TestPostgres {
 
