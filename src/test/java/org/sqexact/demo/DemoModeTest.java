@@ -1,5 +1,6 @@
 package org.sqexact.demo;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -45,13 +47,14 @@ class DemoModeTest {
     settings.put("connector.demo-new-order-seconds", "0");
     try (ConnectorHarness demo = ConnectorHarness.start(settings, null)) {
       String base = demo.baseUrl();
-      long deadline = System.currentTimeMillis() + 60_000;
-      JsonNode counts;
-      do {
-        Thread.sleep(500);
-        counts = call(base, "GET", "/api/orders", 200).path("counts");
-      } while ((counts.path("booked").asInt() < 10 || counts.path("parked").asInt() < 1)
-          && System.currentTimeMillis() < deadline);
+      // the demo polls on its own schedule (real time): wait until the API shows its work
+      JsonNode counts =
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .pollInterval(Duration.ofMillis(500))
+              .until(
+                  () -> call(base, "GET", "/api/orders", 200).path("counts"),
+                  c -> c.path("booked").asInt() >= 10 && c.path("parked").asInt() >= 1);
       assertTrue(counts.path("booked").asInt() >= 10, counts.toString());
       assertEquals(1, counts.path("parked").asInt(), counts.toString());
 

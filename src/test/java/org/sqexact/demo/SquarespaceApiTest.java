@@ -1,5 +1,6 @@
 package org.sqexact.demo;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -362,10 +363,11 @@ class SquarespaceApiTest {
         ShopDocuments.amount(generated.get("grandTotal")),
         ShopDocuments.expectedGrandTotal(generated));
     sandbox.shop().startDripping(Duration.ofMillis(50));
-    long deadline = System.currentTimeMillis() + 5000;
-    while (sandbox.shop().orders().size() < before + 3 && System.currentTimeMillis() < deadline) {
-      Thread.sleep(20);
-    }
+    // dripping runs on a real timer
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> sandbox.shop().orders().size() >= before + 3);
     sandbox.shop().stopDripping();
     assertTrue(sandbox.shop().orders().size() >= before + 3);
   }

@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -109,13 +110,17 @@ class OrderFaultTest extends OrderFlowTestSupport {
             .redirectOutput(new File("target/killed-connector.log"))
             .start();
     try {
-      long deadline = System.currentTimeMillis() + 60_000;
-      while (posts("salesorder/SalesOrders").isEmpty()) {
-        assertTrue(System.currentTimeMillis() < deadline, "the child connector never posted");
-        assertTrue(
-            process.isAlive(), "the child connector stopped; see target/killed-connector.log");
-        Thread.sleep(20);
-      }
+      // a child process on real time: wait (at most a minute) until it is in the middle of the POST
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(20))
+          .until(
+              () -> {
+                assertTrue(
+                    process.isAlive(),
+                    "the child connector stopped; see target/killed-connector.log");
+                return !posts("salesorder/SalesOrders").isEmpty();
+              });
     } finally {
       process.destroyForcibly().waitFor();
     }
