@@ -19,11 +19,12 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.sqexact.testing.TestClock;
 
 /** The generic OData store: query options, paging, validation on POST/PUT, sync views. */
 class ExactODataTest {
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-30T10:15:00Z"));
+  private final TestClock clock = new TestClock(Instant.parse("2026-11-30T10:15:00Z"));
   private DemoSandbox sandbox;
   private SandboxClient client;
   private String token;

@@ -9,12 +9,13 @@ import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.sqexact.testing.TestClock;
 
 /** X-RateLimit-* headers and the 60/minute, 5000/day limits. */
 class ExactRateLimitTest {
 
   private static final String VAT_CODES = "vat/VATCodes?$select=Code,Percentage";
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-30T10:15:20Z"));
+  private final TestClock clock = new TestClock(Instant.parse("2026-11-30T10:15:20Z"));
   private DemoSandbox sandbox;
   private SandboxClient client;
   private String token;

@@ -10,11 +10,12 @@ import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.sqexact.testing.TestClock;
 
 /** OAuth refresh-token rules of the fake Exact token endpoint. */
 class ExactTokenTest {
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-30T10:15:00Z"));
+  private final TestClock clock = new TestClock(Instant.parse("2026-11-30T10:15:00Z"));
   private DemoSandbox sandbox;
   private SandboxClient client;
 

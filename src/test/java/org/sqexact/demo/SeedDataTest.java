@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.sqexact.testing.TestClock;
 
 /** The seeded demo data is consistent with itself, with Exact and with the official schemas. */
 class SeedDataTest {
@@ -27,7 +28,7 @@ class SeedDataTest {
 
   @BeforeAll
   static void start() {
-    sandbox = DemoSandbox.start(0, new MutableClock(NOW));
+    sandbox = DemoSandbox.start(0, new TestClock(NOW));
   }
 
   @AfterAll

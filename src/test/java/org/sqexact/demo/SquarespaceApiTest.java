@@ -23,12 +23,13 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.sqexact.testing.TestClock;
 
 /** The fake Squarespace Commerce API over real HTTP. */
 class SquarespaceApiTest {
 
   private static final Instant NOW = Instant.parse("2026-11-30T10:15:00Z");
-  private final MutableClock clock = new MutableClock(NOW);
+  private final TestClock clock = new TestClock(NOW);
   private DemoSandbox sandbox;
   private SandboxClient client;
 
