@@ -1,5 +1,7 @@
 package org.sqexact.ops;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +12,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
 import org.sqexact.order.OrderFlowTestSupport;
 import org.sqexact.testing.Orders;
@@ -76,7 +80,13 @@ class OperatorApiTest extends OrderFlowTestSupport {
 
     assertEquals(404, call("GET", "/api/orders/9999").statusCode());
     assertEquals(400, call("GET", "/api/orders?state=nonsense").statusCode());
+    // the poll is queued (seda) and answered at once; Camel's NotifyBuilder sees it run
+    NotifyBuilder polled =
+        new NotifyBuilder(connector.context()).fromRoute("orders-poll-queue").whenDone(1).create();
     assertEquals(202, call("POST", "/api/poll").statusCode());
+    assertTrue(polled.matches(30, TimeUnit.SECONDS), "the queued poll ran");
+    assertEquals(
+        2, squarespace.findAll(getRequestedFor(urlPathEqualTo("/1.0/commerce/orders"))).size());
 
     JsonNode status = json(call("GET", "/api/status"));
     assertEquals("ok", status.path("exactToken").asText());
