@@ -25,10 +25,9 @@ import org.sqexact.testing.TestPostgres;
 
 /**
  * The connector on PostgreSQL, as when a user outgrows the embedded database: the schema
- * migrations, the order flow, and one token refresh across two connectors sharing the database.
- * Needs a PostgreSQL server named by {@code CONNECTOR_TEST_PG_URL} (e.g.
- * jdbc:postgresql://localhost:55432/postgres; user CONNECTOR_TEST_PG_USER, default postgres);
- * {@code .ci/run} starts one.
+ * migrations, the order flow, and one token refresh across two connectors sharing the database. The
+ * server comes from {@link TestPostgres}: an embedded one, or the one named by {@code
+ * CONNECTOR_TEST_PG_URL}; the test fails, never skips, without one.
  */
 class PostgresTest extends OrderFlowTestSupport {
 
