@@ -27,6 +27,9 @@ import org.sqexact.exact.ExactTokenClient;
 import org.sqexact.exact.ExactTokenManager;
 import org.sqexact.mapping.DataMapper;
 import org.sqexact.mapping.MappingException;
+import org.sqexact.ops.AlertGrouping;
+import org.sqexact.ops.AlertNotices;
+import org.sqexact.ops.AlertSettings;
 import org.sqexact.ops.Alerts;
 import org.sqexact.ops.ConnectorHealthCheck;
 import org.sqexact.ops.OperatorApi;
@@ -288,6 +291,14 @@ public final class ConnectorConfiguration implements CamelConfiguration {
     registry.bind("activityLog", activity);
     registry.bind("watermarks", watermarks);
     registry.bind("alerts", alerts);
+    AlertSettings alertSettings =
+        AlertSettings.read(
+            new ConnectorSettings.Reader(key -> pc.resolveProperty(key).orElse(null)),
+            settings.httpPort());
+    registry.bind("alertGrouping", new AlertGrouping());
+    registry.bind("alertNotices", new AlertNotices(alertSettings, connection.id()));
+    pc.addOverrideProperty(
+        "alerts.group-millis", Long.toString(alertSettings.groupSeconds() * 1000L));
     OperatorApi operatorApi =
         new OperatorApi(
             ledger,
