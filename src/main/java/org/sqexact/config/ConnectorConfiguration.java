@@ -33,6 +33,7 @@ import org.sqexact.ops.AlertSettings;
 import org.sqexact.ops.Alerts;
 import org.sqexact.ops.ConnectorHealthCheck;
 import org.sqexact.ops.OperatorApi;
+import org.sqexact.ops.PollWatch;
 import org.sqexact.ops.Preflight;
 import org.sqexact.order.CustomerDirectory;
 import org.sqexact.order.CustomerResolver;
@@ -299,6 +300,10 @@ public final class ConnectorConfiguration implements CamelConfiguration {
     registry.bind("alertNotices", new AlertNotices(alertSettings, connection.id()));
     pc.addOverrideProperty(
         "alerts.group-millis", Long.toString(alertSettings.groupSeconds() * 1000L));
+    registry.bind(
+        "pollWatch",
+        new PollWatch(
+            clock, settings.pollInterval(), alertSettings.pollStalledIntervals(), alerts));
     OperatorApi operatorApi =
         new OperatorApi(
             ledger,

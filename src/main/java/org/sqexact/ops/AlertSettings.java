@@ -15,6 +15,7 @@ import org.sqexact.config.SettingsException;
  */
 public record AlertSettings(
     int groupSeconds,
+    int pollStalledIntervals,
     List<String> emailTo,
     String emailFrom,
     String smtpHost,
@@ -80,6 +81,7 @@ public record AlertSettings(
     String publicUrl = r.url("connector.public-url", "http://localhost:" + httpPort).toString();
     return new AlertSettings(
         group,
+        r.integer("alerts.poll-stalled-intervals", 5, 1, 1000),
         List.copyOf(to),
         from,
         host,
