@@ -1,5 +1,8 @@
 package org.sqexact.config;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,9 +30,14 @@ import org.sqexact.exact.ExactTokenClient;
 import org.sqexact.exact.ExactTokenManager;
 import org.sqexact.mapping.DataMapper;
 import org.sqexact.mapping.MappingException;
+import org.sqexact.ops.AlertGrouping;
+import org.sqexact.ops.AlertNotices;
+import org.sqexact.ops.AlertSettings;
 import org.sqexact.ops.Alerts;
 import org.sqexact.ops.ConnectorHealthCheck;
+import org.sqexact.ops.ConnectorMetrics;
 import org.sqexact.ops.OperatorApi;
+import org.sqexact.ops.PollWatch;
 import org.sqexact.ops.Preflight;
 import org.sqexact.order.CustomerDirectory;
 import org.sqexact.order.CustomerResolver;
@@ -297,6 +305,24 @@ public final class ConnectorConfiguration implements CamelConfiguration {
     registry.bind("activityLog", activity);
     registry.bind("watermarks", watermarks);
     registry.bind("alerts", alerts);
+    AlertSettings alertSettings =
+        AlertSettings.read(
+            new ConnectorSettings.Reader(key -> pc.resolveProperty(key).orElse(null)),
+            settings.httpPort());
+    registry.bind("alertGrouping", new AlertGrouping());
+    registry.bind("alertNotices", new AlertNotices(alertSettings, connection.id()));
+    pc.addOverrideProperty(
+        "alerts.group-millis", Long.toString(alertSettings.groupSeconds() * 1000L));
+    ConnectorMetrics metrics =
+        new ConnectorMetrics(meterRegistry(registry), clock, connection.id());
+    metrics.watchOrders(ledger);
+    metrics.watchBudget(governor, settings.exactDivision());
+    metrics.watchTokens(tokenStore);
+    activity.onApiCall(metrics::apiCall);
+    registry.bind(
+        "pollWatch",
+        new PollWatch(
+            clock, settings.pollInterval(), alertSettings.pollStalledIntervals(), alerts));
     OperatorApi operatorApi =
         new OperatorApi(
             ledger,
@@ -334,6 +360,20 @@ public final class ConnectorConfiguration implements CamelConfiguration {
         documentType.label() + "s",
         settings.dbUrl().replaceAll("(?i)password=[^;&]*", "password=***"),
         settings.demo() ? " (DEMO: built-in sandbox, no real shop or administration)" : "");
+  }
+
+  /**
+   * The meter registry behind /observe/metrics: Camel's Prometheus support takes the one bound as
+   * {@code metricsRegistry}, so the connector's own meters appear next to the routes' meters.
+   */
+  private static MeterRegistry meterRegistry(Registry registry) {
+    MeterRegistry existing = registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+    if (existing != null) {
+      return existing;
+    }
+    PrometheusMeterRegistry created = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.bind("metricsRegistry", created);
+    return created;
   }
 
   /** The states polled: those booked, and REFUNDED so that refunds of booked orders are seen. */

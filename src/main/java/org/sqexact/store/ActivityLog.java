@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * Short log lines for the operator: one per order step and per API call. Only ids, numbers, states,
@@ -39,12 +40,18 @@ public final class ActivityLog {
   private final String connectionId;
   private final Clock clock;
   private final Duration retention;
+  private volatile BiConsumer<String, ApiCall> callListener = (step, call) -> {};
 
   public ActivityLog(Database db, String connectionId, Clock clock, Duration retention) {
     this.db = db;
     this.connectionId = connectionId;
     this.clock = clock;
     this.retention = retention;
+  }
+
+  /** Is told of every API call recorded (the metrics count them). */
+  public void onApiCall(BiConsumer<String, ApiCall> listener) {
+    this.callListener = listener;
   }
 
   /** Deletes lines older than the retention period; returns how many. */
@@ -64,6 +71,13 @@ public final class ActivityLog {
       String outcome,
       String message,
       ApiCall call) {
+    if (call != null) {
+      try {
+        callListener.accept(step, call);
+      } catch (RuntimeException e) {
+        // metrics must never stop the flow
+      }
+    }
     try (Connection c = db.connection();
         PreparedStatement ps =
             c.prepareStatement(
