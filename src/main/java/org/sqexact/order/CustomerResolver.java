@@ -162,6 +162,12 @@ public final class CustomerResolver {
               + " account can be created in Exact Online");
     }
     JsonNode existing = directory.accountByEmail(order.customerEmail());
+    String status = existing == null ? "C" : existing.path("Status").asText("").trim();
+    if (existing != null && !"C".equals(status)) {
+      // a prospect or suspect who ordered becomes a customer: Exact books sales only on accounts
+      // with Status C (README of the Exact notes, 4.1); the update makes it one, never a duplicate
+      wanted.put("Status", "C");
+    }
     String id;
     if (dryRun(exchange)) {
       id = existing == null ? NEW_RECORD_ID : existing.path("ID").asText();
@@ -177,6 +183,15 @@ public final class CustomerResolver {
     } else {
       id = existing.path("ID").asText();
       List<String> changed = directory.updateAccount(existing, wanted);
+      if (!"C".equals(status) && changed.contains("Status")) {
+        record(
+            exchange,
+            "customer",
+            "existing "
+                + ("P".equals(status) ? "prospect " : "S".equals(status) ? "suspect " : "account ")
+                + existing.path("Code").asText("").trim()
+                + " made a customer (Status C)");
+      }
       record(
           exchange,
           "customer",
