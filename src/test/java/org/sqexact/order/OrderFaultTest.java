@@ -202,20 +202,6 @@ class OrderFaultTest extends OrderFlowTestSupport {
   }
 
   @Test
-  void aServerErrorOnAReadIsTriedAgainNotParked() {
-    stubGet("sync/Logistics/Items", "");
-    exact.stubFor(
-        com.github.tomakehurst.wiremock.client.WireMock.get(
-                urlPathEqualTo(ExactStubs.REST + "sync/Logistics/Items"))
-            .willReturn(ExactStubs.json(503, ExactStubs.error("Service Unavailable"))));
-    settings.put("exact.retry.max-redeliveries", "0");
-    ObjectNode order = order();
-    poll(order);
-    assertEquals(State.FAILED, ledger(order).state());
-    assertEquals(0, posts("salesorder/SalesOrders").size());
-  }
-
-  @Test
   void theSameOrderArrivingTwiceAtOnceIsBookedOnce() throws Exception {
     exact.stubFor(
         post(urlPathEqualTo(ExactStubs.REST + "salesorder/SalesOrders"))
