@@ -53,7 +53,8 @@ public final class OrderLines {
   /**
    * What the settings say beyond {@link OrderSettings}.
    *
-   * @param giftCardItem the Exact item of gift cards sold; null: the no-SKU item
+   * @param giftCardItem the Exact item of gift cards sold; null: the item of the gift card's SKU,
+   *     or the no-SKU item when it has none
    * @param voucherVatCode the VAT code of gift cards sold; null: the code of the 0 % rule
    * @param priceDecimals the most decimals a unit price is sent with
    */
@@ -636,7 +637,9 @@ public final class OrderLines {
       case PRODUCT -> sku;
       case NOSKU -> settings.noSkuItem();
       case GIFT_CARD ->
-          options.giftCardItem() != null ? options.giftCardItem() : settings.noSkuItem();
+          options.giftCardItem() != null
+              ? options.giftCardItem()
+              : sku != null ? sku : settings.noSkuItem();
       case SHIPPING -> settings.shippingItem();
       case DISCOUNT -> settings.discountItem();
     };
