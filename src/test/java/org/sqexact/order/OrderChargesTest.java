@@ -263,6 +263,29 @@ class OrderChargesTest extends OrderFlowTestSupport {
     assertEquals(1, entry.attempts());
   }
 
+  @Test
+  void aGiftCardSoldIsBookedOnItsItemAtTheVoucherRate() {
+    ObjectNode order =
+        Orders.order("1206")
+            .line("ESPRESSO", "Espresso", 1, "12.10")
+            .line(null, "Cadeaubon", 1, "25.00")
+            .total("2.10");
+    ((ObjectNode) order.path("lineItems").get(1)).put("lineItemType", "GIFT_CARD");
+    transactions(
+        order,
+        new String[][] {{"li1", "0.00", "21.0", "2.10"}, {"li2", "0.00", "0.0", "0.00"}},
+        null,
+        null);
+    poll(order);
+
+    assertEquals(State.BOOKED, ledger(order).state(), ledger(order).lastError());
+    JsonNode lines = body(posts("salesorder/SalesOrders").get(0)).path("SalesOrderLines");
+    assertLine(lines.get(0), "1", "12.10", "2");
+    // no gift-card item set: the no-SKU item; the 0 % code (vouchers carry no VAT when sold)
+    assertEquals("00000000-0000-4000-8000-0000000000a5", lines.get(1).path("Item").asText());
+    assertLine(lines.get(1), "1", "25.00", "5");
+  }
+
   private static void assertLine(JsonNode line, String quantity, String price, String vatCode) {
     assertEquals(new BigDecimal(quantity), line.path("Quantity").decimalValue(), line.toString());
     assertEquals(new BigDecimal(price), line.path("NetPrice").decimalValue(), line.toString());
