@@ -476,11 +476,11 @@ public final class OrderLines {
       throw new OrderRejectedException(
           "Order #"
               + order.orderNumber()
-              + ": Squarespace charged "
-              + OrderTaxes.norm(l.ratePercent()).toPlainString()
-              + "% VAT on '"
+              + ": '"
               + name(l)
-              + "'"
+              + "' is taxed at "
+              + OrderTaxes.norm(l.ratePercent()).toPlainString()
+              + "%"
               + (country == null ? "" : " (shipped to " + country + ")")
               + ", but no rule in mappings/settings.yaml (vat.rules) gives a VAT code for "
               + OrderTaxes.norm(l.ratePercent()).toPlainString()
