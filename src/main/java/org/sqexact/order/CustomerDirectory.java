@@ -62,8 +62,9 @@ public final class CustomerDirectory {
   /**
    * The account with this e-mail address, whatever its status (customer C, prospect P, suspect S,
    * none A; Exact's {@code Status}, picqer {@code Account.php}), so that a prospect is never
-   * created a second time; not blocked. Customers come first, then prospects, then suspects; among
-   * equals the lowest code. Null when there is none.
+   * created a second time. Customers come first, then prospects, then suspects, then blocked
+   * accounts (which the caller refuses rather than duplicates); among equals the lowest code. Null
+   * when there is none.
    */
   public JsonNode accountByEmail(String email) {
     accounts.ensureLoaded();
@@ -78,8 +79,7 @@ public final class CustomerDirectory {
     String wanted = normalEmail(email);
     JsonNode best = null;
     for (JsonNode a : accounts.rows()) {
-      if (wanted.equals(normalEmail(a.path("Email").asText("")))
-          && !a.path("Blocked").asBoolean(false)) {
+      if (wanted.equals(normalEmail(a.path("Email").asText("")))) {
         if (best == null
             || statusRank(a) < statusRank(best)
             || (statusRank(a) == statusRank(best)
@@ -93,6 +93,9 @@ public final class CustomerDirectory {
   }
 
   private static int statusRank(JsonNode account) {
+    if (account.path("Blocked").asBoolean(false)) {
+      return 9;
+    }
     return switch (account.path("Status").asText("").trim()) {
       case "C" -> 0;
       case "P" -> 1;

@@ -162,6 +162,16 @@ public final class CustomerResolver {
               + " account can be created in Exact Online");
     }
     JsonNode existing = directory.accountByEmail(order.customerEmail());
+    if (existing != null && existing.path("Blocked").asBoolean(false)) {
+      // a second account for the same e-mail would hide the block: the operator decides
+      throw new OrderRejectedException(
+          "Order #"
+              + order.orderNumber()
+              + ": the customer's account "
+              + existing.path("Code").asText("").trim()
+              + " in Exact Online is blocked. Unblock it in Exact (or book the order by hand),"
+              + " then retry the order.");
+    }
     String status = existing == null ? "C" : existing.path("Status").asText("").trim();
     if (existing != null && !"C".equals(status)) {
       // a prospect or suspect who ordered becomes a customer: Exact books sales only on accounts

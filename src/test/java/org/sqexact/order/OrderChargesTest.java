@@ -232,6 +232,30 @@ class OrderChargesTest extends OrderFlowTestSupport {
   }
 
   @Test
+  void aBlockedAccountWithTheOrdersEmailParksTheOrderInsteadOfADuplicate() {
+    stubGet(
+        "sync/CRM/Accounts",
+        "{\"ID\":\""
+            + ACCOUNT_EXISTING
+            + "\",\"Code\":\"                78\",\"Name\":\"Kees Blok\","
+            + "\"Email\":\"kees@example.nl\",\"Status\":\"C\",\"IsSales\":true,\"Blocked\":true,"
+            + "\"Timestamp\":1002}");
+    ObjectNode order =
+        Orders.order("1207")
+            .set("customerEmail", "kees@example.nl")
+            .line("ESPRESSO", "Espresso", 1, "12.10")
+            .total("2.10");
+    poll(order);
+
+    var entry = ledger(order);
+    assertEquals(State.PARKED, entry.state());
+    assertTrue(entry.lastError().contains("account 78"), entry.lastError());
+    assertTrue(entry.lastError().contains("blocked"), entry.lastError());
+    assertEquals(0, posts("crm/Accounts").size(), "no second account for the same e-mail");
+    assertEquals(0, posts("salesorder/SalesOrders").size());
+  }
+
+  @Test
   void aDiscontinuedItemAndANonSalesItemParkTheOrderBeforeAnyWrite() {
     stubGet(
         "sync/Logistics/Items",
