@@ -106,6 +106,37 @@ class DemoChargesTest {
     }
   }
 
+  @Test
+  void theProspectOfOrder1054IsMadeACustomerNotDuplicated() throws Exception {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("connector.data-dir", "target/test-data/" + UUID.randomUUID());
+    settings.put("connector.http-port", Integer.toString(ConnectorHarness.freePort()));
+    settings.put("connector.demo-new-order-seconds", "0");
+    try (ConnectorHarness demo = ConnectorHarness.start(settings, null)) {
+      DemoSandbox sandbox = demo.bean("demoSandbox", DemoSandbox.class);
+      assertEquals("P", henk(sandbox).get(0).path("Status").asText(), "seeded as a prospect");
+      OrderLedger ledger = demo.bean("orderLedger", OrderLedger.class);
+      long deadline = System.currentTimeMillis() + 60_000;
+      Optional<OrderLedger.Entry> entry = ledger.findByIdOrNumber("1054");
+      while ((entry.isEmpty() || entry.get().state() != OrderLedger.State.BOOKED)
+          && System.currentTimeMillis() < deadline) {
+        Thread.sleep(250);
+        entry = ledger.findByIdOrNumber("1054");
+      }
+      assertEquals(OrderLedger.State.BOOKED, entry.orElseThrow().state(), entry.toString());
+      java.util.List<ObjectNode> accounts = henk(sandbox);
+      assertEquals(1, accounts.size(), "one account for the e-mail: " + accounts);
+      assertEquals("C", accounts.get(0).path("Status").asText());
+      assertEquals("1005", accounts.get(0).path("Code").asText().trim());
+    }
+  }
+
+  private static java.util.List<ObjectNode> henk(DemoSandbox sandbox) {
+    return sandbox.exact().entities("crm/Accounts").stream()
+        .filter(a -> "henk.jansen@example.nl".equalsIgnoreCase(a.path("Email").asText()))
+        .toList();
+  }
+
   private static String rate(JsonNode tax) {
     return new BigDecimal(tax.path("rate").asText()).stripTrailingZeros().toPlainString();
   }
