@@ -240,7 +240,8 @@ public final class ConnectorConfiguration implements CamelConfiguration {
             mappingSettings.glRules(),
             mappingSettings.text("gl-accounts", "default"),
             mappingSettings.map("shipping-methods"),
-            reference);
+            reference,
+            mappingSettings.text("gl-accounts", "gift-card"));
     Preflight preflight =
         new Preflight(
             orderSettings,
@@ -273,7 +274,15 @@ public final class ConnectorConfiguration implements CamelConfiguration {
     registry.bind(
         "orderLines",
         new OrderLines(
-            orderSettings, items, vatCodes, vatPolicy, documentType == DocumentType.SALES_ENTRY));
+            orderSettings,
+            items,
+            vatCodes,
+            vatPolicy,
+            documentType == DocumentType.SALES_ENTRY,
+            squarespaceApi,
+            activity,
+            clock,
+            OrderLines.Options.from(mappingSettings)));
     registry.bind("documentLineAggregator", new DocumentLineAggregator());
     DocumentBooker booker =
         new DocumentBooker(

@@ -224,6 +224,11 @@ final class ExactRules {
     if (!item.path("IsSalesItem").asBoolean(true)) {
       throw bad("Item " + item.path("Code").asText() + " is not a sales item.");
     }
+    String end = item.path("EndDate").asText("");
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("/Date\\((-?\\d+)").matcher(end);
+    if (m.find() && Long.parseLong(m.group(1)) < div.clock().millis()) {
+      throw bad("Item '" + item.path("Code").asText().trim() + "' is no longer active");
+    }
     code(div, line, "VATCode", "vat/vatcodes");
   }
 

@@ -269,29 +269,36 @@ final class ShopDocuments {
       td.set("description", d.get("description"));
       td.set("amount", d.get("amount"));
     }
+    // taxes per line as Squarespace charges them: on each line after its share of the discount,
+    // rounded per line (OpenAPI TransactionSalesLineItem / TransactionShippingLineItem / TaxTax)
+    Charges charges = charges(order);
     ArrayNode sales = doc.putArray("salesLineItems");
+    int k = 0;
     for (JsonNode line : order.path("lineItems")) {
       ObjectNode s = sales.addObject();
       s.set("id", line.get("id"));
       BigDecimal total =
           amount(line.get("unitPricePaid"))
               .multiply(BigDecimal.valueOf(line.path("quantity").asInt()));
-      s.set("discountAmount", money(BigDecimal.ZERO));
+      BigDecimal net = total.subtract(charges.discounts[k]);
+      s.set("discountAmount", money(charges.discounts[k]));
       s.set("totalSales", money(total));
-      s.set("totalNetSales", money(total));
-      s.set("total", money(total));
-      s.putArray("taxes");
+      s.set("totalNetSales", money(net));
+      s.set("total", money(charges.inclusive ? net : net.add(charges.taxes[k])));
+      tax(s.putArray("taxes"), charges.taxes[k], charges.rates[k], order);
+      k++;
     }
     ArrayNode shipping = doc.putArray("shippingLineItems");
     int i = 0;
     for (JsonNode line : order.path("shippingLines")) {
       ObjectNode s = shipping.addObject();
-      s.put("id", hexId(orderId + "-shipping-" + i++));
+      s.put("id", hexId(orderId + "-shipping-" + i));
       s.set("description", line.get("method"));
       s.set("amount", line.get("amount"));
       s.set("discountAmount", money(BigDecimal.ZERO));
       s.set("netAmount", line.get("amount"));
-      s.putArray("taxes");
+      tax(s.putArray("taxes"), charges.shippingTaxes[i], SHIPPING_RATE, order);
+      i++;
     }
     ArrayNode out = doc.putArray("payments");
     BigDecimal remaining = amount(order.get("grandTotal"));
@@ -309,6 +316,124 @@ final class ShopDocuments {
     doc.putNull("paymentGatewayError");
     recalcTransaction(doc);
     return doc;
+  }
+
+  /** VAT the demo shop charges on shipping (percent): the standard rate, as Squarespace does. */
+  static final BigDecimal SHIPPING_RATE = new BigDecimal("21");
+
+  /**
+   * The demo shop's tax settings (Squarespace: Commerce → Taxes): coffee (SKU KOF-…) at 9 %, gift
+   * cards untaxed, everything else and shipping at 21 %. The shop stays under the EU distance-sales
+   * threshold, so Dutch rates apply to every destination.
+   */
+  static BigDecimal rateOf(JsonNode line) {
+    if ("GIFT_CARD".equals(line.path("lineItemType").asText())) {
+      return BigDecimal.ZERO;
+    }
+    return line.path("sku").asText("").startsWith("KOF-") ? new BigDecimal("9") : SHIPPING_RATE;
+  }
+
+  /** What Squarespace charges per line: discount shares, rates and taxes (rounded per line). */
+  static final class Charges {
+    boolean inclusive;
+    BigDecimal[] discounts;
+    BigDecimal[] rates;
+    BigDecimal[] taxes;
+    BigDecimal[] shippingTaxes;
+
+    BigDecimal taxTotal() {
+      BigDecimal t = BigDecimal.ZERO;
+      for (BigDecimal x : taxes) {
+        t = t.add(x);
+      }
+      for (BigDecimal x : shippingTaxes) {
+        t = t.add(x);
+      }
+      return t;
+    }
+  }
+
+  static Charges charges(JsonNode order) {
+    Charges c = new Charges();
+    c.inclusive = !"EXCLUSIVE".equals(order.path("priceTaxInterpretation").asText());
+    List<JsonNode> lines = new ArrayList<>();
+    order.path("lineItems").forEach(lines::add);
+    int n = lines.size();
+    c.discounts = new BigDecimal[n];
+    c.rates = new BigDecimal[n];
+    c.taxes = new BigDecimal[n];
+    BigDecimal[] amounts = new BigDecimal[n];
+    BigDecimal goods = BigDecimal.ZERO;
+    for (int k = 0; k < n; k++) {
+      JsonNode l = lines.get(k);
+      amounts[k] =
+          amount(l.get("unitPricePaid")).multiply(BigDecimal.valueOf(l.path("quantity").asInt()));
+      c.rates[k] = rateOf(l);
+      c.discounts[k] = BigDecimal.ZERO;
+      if (c.rates[k].signum() > 0) {
+        goods = goods.add(amounts[k]);
+      }
+    }
+    // the order's discount over the taxed goods in proportion, to the cent (largest remainder)
+    BigDecimal discount = amount(order.get("discountTotal"));
+    if (discount.signum() > 0 && goods.signum() > 0) {
+      BigDecimal given = BigDecimal.ZERO;
+      int largest = -1;
+      for (int k = 0; k < n; k++) {
+        if (c.rates[k].signum() > 0) {
+          c.discounts[k] = discount.multiply(amounts[k]).divide(goods, 2, RoundingMode.HALF_UP);
+          given = given.add(c.discounts[k]);
+          largest = largest < 0 || amounts[k].compareTo(amounts[largest]) > 0 ? k : largest;
+        }
+      }
+      c.discounts[largest] = c.discounts[largest].add(discount.subtract(given));
+    }
+    for (int k = 0; k < n; k++) {
+      c.taxes[k] = taxOn(amounts[k].subtract(c.discounts[k]), c.rates[k], c.inclusive);
+    }
+    List<JsonNode> shipping = new ArrayList<>();
+    order.path("shippingLines").forEach(shipping::add);
+    c.shippingTaxes = new BigDecimal[shipping.size()];
+    for (int k = 0; k < shipping.size(); k++) {
+      c.shippingTaxes[k] = taxOn(amount(shipping.get(k).get("amount")), SHIPPING_RATE, c.inclusive);
+    }
+    return c;
+  }
+
+  private static BigDecimal taxOn(BigDecimal amount, BigDecimal rate, boolean inclusive) {
+    BigDecimal hundred = new BigDecimal("100");
+    BigDecimal tax =
+        inclusive
+            ? amount.multiply(rate).divide(hundred.add(rate), 10, RoundingMode.HALF_UP)
+            : amount.multiply(rate).divide(hundred, 10, RoundingMode.HALF_UP);
+    return tax.setScale(2, RoundingMode.HALF_UP);
+  }
+
+  private static void tax(ArrayNode taxes, BigDecimal amount, BigDecimal rate, JsonNode order) {
+    ObjectNode t = taxes.addObject();
+    t.set("amount", money(amount));
+    t.put("name", "BTW " + rate.toPlainString() + "%");
+    t.put("rate", rate.setScale(1).toPlainString());
+    String country = order.path("shippingAddress").path("countryCode").asText("NL");
+    t.put("jurisdiction", "COUNTRY:" + (country.isEmpty() ? "NL" : country));
+  }
+
+  /**
+   * Sets the order's taxTotal to what the lines are charged (and, for prices without VAT, its
+   * grandTotal), so the order and its Transactions document agree as they do in Squarespace.
+   */
+  static void applyCharges(ObjectNode order) {
+    Charges c = charges(order);
+    order.set("taxTotal", money(c.taxTotal()));
+    if (!c.inclusive) {
+      order.set(
+          "grandTotal",
+          money(
+              linesTotal(order)
+                  .add(amount(order.get("shippingTotal")))
+                  .subtract(amount(order.get("discountTotal")))
+                  .add(c.taxTotal())));
+    }
   }
 
   static ObjectNode payment(

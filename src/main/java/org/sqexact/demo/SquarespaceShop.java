@@ -119,6 +119,7 @@ public final class SquarespaceShop {
       o.put("paymentState", "PAID");
     }
     ObjectNode normalized = ShopDocuments.normalize(o);
+    ShopDocuments.applyCharges(normalized);
     String id = normalized.get("id").asText();
     if (orders.containsKey(id)) {
       throw new IllegalArgumentException("Duplicate order id " + id);

@@ -59,7 +59,13 @@ public final class CustomerDirectory {
         new ExactSyncCache(api, "sync/CRM/Addresses", clock, minRefreshInterval, ADDRESS_FIELDS);
   }
 
-  /** The customer account (Status C, not blocked) with this e-mail address, or null. */
+  /**
+   * The account with this e-mail address, whatever its status (customer C, prospect P, suspect S,
+   * none A; Exact's {@code Status}, picqer {@code Account.php}), so that a prospect is never
+   * created a second time. Customers come first, then prospects, then suspects, then blocked
+   * accounts (which the caller refuses rather than duplicates); among equals the lowest code. Null
+   * when there is none.
+   */
   public JsonNode accountByEmail(String email) {
     accounts.ensureLoaded();
     JsonNode found = findAccount(email);
@@ -73,17 +79,29 @@ public final class CustomerDirectory {
     String wanted = normalEmail(email);
     JsonNode best = null;
     for (JsonNode a : accounts.rows()) {
-      if (wanted.equals(normalEmail(a.path("Email").asText("")))
-          && "C".equals(a.path("Status").asText())
-          && !a.path("Blocked").asBoolean(false)) {
+      if (wanted.equals(normalEmail(a.path("Email").asText("")))) {
         if (best == null
-            || a.path("Code").asText("").trim().compareTo(best.path("Code").asText("").trim())
-                < 0) {
+            || statusRank(a) < statusRank(best)
+            || (statusRank(a) == statusRank(best)
+                && a.path("Code").asText("").trim().compareTo(best.path("Code").asText("").trim())
+                    < 0)) {
           best = a;
         }
       }
     }
     return best;
+  }
+
+  private static int statusRank(JsonNode account) {
+    if (account.path("Blocked").asBoolean(false)) {
+      return 9;
+    }
+    return switch (account.path("Status").asText("").trim()) {
+      case "C" -> 0;
+      case "P" -> 1;
+      case "S" -> 2;
+      default -> 3;
+    };
   }
 
   /** The id of the account with this code (e.g. the default debtor), or null. Cached. */

@@ -162,6 +162,22 @@ public final class CustomerResolver {
               + " account can be created in Exact Online");
     }
     JsonNode existing = directory.accountByEmail(order.customerEmail());
+    if (existing != null && existing.path("Blocked").asBoolean(false)) {
+      // a second account for the same e-mail would hide the block: the operator decides
+      throw new OrderRejectedException(
+          "Order #"
+              + order.orderNumber()
+              + ": the customer's account "
+              + existing.path("Code").asText("").trim()
+              + " in Exact Online is blocked. Unblock it in Exact (or book the order by hand),"
+              + " then retry the order.");
+    }
+    String status = existing == null ? "C" : existing.path("Status").asText("").trim();
+    if (existing != null && !"C".equals(status)) {
+      // a prospect or suspect who ordered becomes a customer: Exact books sales only on accounts
+      // with Status C (README of the Exact notes, 4.1); the update makes it one, never a duplicate
+      wanted.put("Status", "C");
+    }
     String id;
     if (dryRun(exchange)) {
       id = existing == null ? NEW_RECORD_ID : existing.path("ID").asText();
@@ -177,6 +193,15 @@ public final class CustomerResolver {
     } else {
       id = existing.path("ID").asText();
       List<String> changed = directory.updateAccount(existing, wanted);
+      if (!"C".equals(status) && changed.contains("Status")) {
+        record(
+            exchange,
+            "customer",
+            "existing "
+                + ("P".equals(status) ? "prospect " : "S".equals(status) ? "suspect " : "account ")
+                + existing.path("Code").asText("").trim()
+                + " made a customer (Status C)");
+      }
       record(
           exchange,
           "customer",

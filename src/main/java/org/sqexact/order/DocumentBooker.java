@@ -138,7 +138,15 @@ public final class DocumentBooker {
     doc.put("deliveryAddressId", exchange.getProperty(OrderKeys.DELIVERY_ADDRESS_ID, String.class));
     SquarespaceOrder order = exchange.getProperty(OrderKeys.ORDER, SquarespaceOrder.class);
     String number = order.orderNumber();
-    doc.put("paymentCondition", paymentConditions.forOrder(order.id()));
+    JsonNode transactions = exchange.getProperty(OrderKeys.TRANSACTIONS, JsonNode.class);
+    doc.put(
+        "paymentCondition",
+        transactions == null
+            ? paymentConditions.forOrder(order.id())
+            : paymentConditions.forTransactions(
+                transactions.isMissingNode() ? null : JSON.createArrayNode().add(transactions)));
+    // every document carries the order's currency (Squarespace: the site's single currency)
+    doc.put("currency", order.grandTotal() == null ? null : order.grandTotal().currency());
     String method = order.shippingLines().isEmpty() ? null : order.shippingLines().get(0).method();
     doc.put("shippingMethodId", documents.shippingMethodId(method, number));
     doc.put("journal", documents.journal());
@@ -152,36 +160,43 @@ public final class DocumentBooker {
     String country = OrderLines.destination(order);
     ArrayNode lines = doc.putArray("lines");
     for (DocumentLine l : documentLines) {
-      ObjectNode line = lines.addObject();
-      line.put("kind", l.kind().name().toLowerCase(java.util.Locale.ROOT));
-      line.put("sku", l.sku());
-      line.put("itemId", l.itemId());
-      line.put("itemCode", l.itemCode());
-      line.put("productName", l.productName());
-      ArrayNode options = line.putArray("variantOptions");
-      for (FormField f : l.variantOptions()) {
-        options.addObject().put("optionName", f.name()).put("value", f.value());
-      }
-      ArrayNode custom = line.putArray("customizations");
-      for (FormField f : l.customizations()) {
-        custom.addObject().put("label", f.name()).put("value", f.value());
-      }
-      line.put("quantity", l.quantity());
-      line.put("unitPrice", l.unitPrice());
-      line.put("vatAmount", l.amountIncl().subtract(l.amountExcl()));
-      line.put("unitPriceExcl", l.unitPriceExcl());
-      line.put("unitPriceIncl", l.unitPriceIncl());
-      line.put("amountExcl", l.amountExcl());
-      line.put("amountIncl", l.amountIncl());
-      line.put("vatCode", l.vatCode());
-      line.put("vatRate", l.vatRate());
-      line.put(
-          "glAccount",
-          type == DocumentType.SALES_ENTRY
-              ? documents.glAccountId(l.vatCode(), country, number)
-              : null);
-      line.put("description", l.description());
+      lines.add(
+          lineView(
+              l,
+              type == DocumentType.SALES_ENTRY
+                  ? documents.glAccountId(l.kind(), l.vatCode(), country, number)
+                  : null));
     }
     return doc;
+  }
+
+  /** One line of {@code $doc.lines} (pure; also for the property test and golden files). */
+  public static ObjectNode lineView(DocumentLine l, String glAccountId) {
+    ObjectNode line = JSON.createObjectNode();
+    line.put("kind", l.kind().name().toLowerCase(java.util.Locale.ROOT));
+    line.put("sku", l.sku());
+    line.put("itemId", l.itemId());
+    line.put("itemCode", l.itemCode());
+    line.put("productName", l.productName());
+    ArrayNode options = line.putArray("variantOptions");
+    for (FormField f : l.variantOptions()) {
+      options.addObject().put("optionName", f.name()).put("value", f.value());
+    }
+    ArrayNode custom = line.putArray("customizations");
+    for (FormField f : l.customizations()) {
+      custom.addObject().put("label", f.name()).put("value", f.value());
+    }
+    line.put("quantity", l.quantity());
+    line.put("unitPrice", l.unitPrice());
+    line.put("vatAmount", l.amountIncl().subtract(l.amountExcl()));
+    line.put("unitPriceExcl", l.unitPriceExcl());
+    line.put("unitPriceIncl", l.unitPriceIncl());
+    line.put("amountExcl", l.amountExcl());
+    line.put("amountIncl", l.amountIncl());
+    line.put("vatCode", l.vatCode());
+    line.put("vatRate", l.vatRate());
+    line.put("glAccount", glAccountId);
+    line.put("description", l.description());
+    return line;
   }
 }

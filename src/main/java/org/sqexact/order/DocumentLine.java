@@ -5,8 +5,10 @@ import java.util.List;
 import org.sqexact.squarespace.SquarespaceOrder.FormField;
 
 /**
- * One priced line of the Exact document. {@code unitPrice} is sent as Squarespace charged it, with
- * a VAT code of the same kind (inclusive or exclusive), so Exact's total equals the order's.
+ * One priced line of the Exact document. For sales orders and invoices {@code unitPrice} is the
+ * gross unit price (with VAT) and {@code vatCode} an inclusive code of the rate Squarespace
+ * charged, so that Exact's total equals the order's {@code grandTotal}; for sales entries {@code
+ * amountExcl} and the VAT ({@code amountIncl - amountExcl}) are Squarespace's own figures.
  */
 public record DocumentLine(
     Kind kind,
@@ -32,6 +34,8 @@ public record DocumentLine(
     PRODUCT,
     NOSKU,
     SHIPPING,
-    DISCOUNT
+    DISCOUNT,
+    /** A gift card sold (Squarespace line type {@code GIFT_CARD}): a voucher, not revenue yet. */
+    GIFT_CARD
   }
 }

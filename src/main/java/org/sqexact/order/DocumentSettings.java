@@ -22,6 +22,7 @@ public final class DocumentSettings {
   private final String glDefault;
   private final Map<String, String> shippingMethods;
   private final ExactReferenceData reference;
+  private final String giftCardAccount;
 
   public DocumentSettings(
       DocumentType type,
@@ -32,6 +33,33 @@ public final class DocumentSettings {
       String glDefault,
       Map<String, String> shippingMethods,
       ExactReferenceData reference) {
+    this(
+        type,
+        journal,
+        warehouse,
+        finaliseInvoices,
+        glRules,
+        glDefault,
+        shippingMethods,
+        reference,
+        null);
+  }
+
+  /**
+   * @param giftCardAccount the revenue (or voucher liability) account of gift cards sold in sales
+   *     entries ({@code gl-accounts.gift-card}); null: the rules by VAT code
+   */
+  public DocumentSettings(
+      DocumentType type,
+      String journal,
+      String warehouse,
+      boolean finaliseInvoices,
+      List<GlRule> glRules,
+      String glDefault,
+      Map<String, String> shippingMethods,
+      ExactReferenceData reference,
+      String giftCardAccount) {
+    this.giftCardAccount = giftCardAccount;
     this.type = type;
     this.journal = journal;
     this.warehouse = warehouse;
@@ -113,6 +141,20 @@ public final class DocumentSettings {
     return general != null ? general : glDefault;
   }
 
+  /** The account of gift cards sold in sales entries, or null when the VAT code rules decide. */
+  public String giftCardAccount() {
+    return giftCardAccount;
+  }
+
+  /** The revenue account id for a line of a sales entry (a gift card: its own account if set). */
+  public String glAccountId(
+      DocumentLine.Kind kind, String vatCode, String country, String orderNumber) {
+    if (kind == DocumentLine.Kind.GIFT_CARD && giftCardAccount != null) {
+      return accountId(giftCardAccount, orderNumber);
+    }
+    return glAccountId(vatCode, country, orderNumber);
+  }
+
   /** The revenue account id for a line of a sales entry. */
   public String glAccountId(String vatCode, String country, String orderNumber) {
     String code = glAccountCode(vatCode, country);
@@ -124,6 +166,10 @@ public final class DocumentSettings {
               + vatCode
               + "' in mappings/settings.yaml (gl-accounts)");
     }
+    return accountId(code, orderNumber);
+  }
+
+  private String accountId(String code, String orderNumber) {
     JsonNode gl = reference.glAccount(code);
     if (gl == null) {
       throw new OrderRejectedException(

@@ -29,6 +29,9 @@ public final class ItemCatalog {
             "Code",
             "Description",
             "IsSalesItem",
+            // the window in which Exact sells the item (checked before an order is booked)
+            "StartDate",
+            "EndDate",
             "SalesVatCode",
             "GLRevenue");
   }

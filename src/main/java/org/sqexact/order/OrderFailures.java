@@ -52,9 +52,13 @@ public final class OrderFailures {
       if (ledger.find(orderId).isEmpty()) {
         ledger.begin(orderId, number == null ? "?" : number, null);
       }
+      ExactFunctionalException refused = Bodies.cause(e, ExactFunctionalException.class);
       boolean park =
           Bodies.cause(e, OrderRejectedException.class) != null
-              || Bodies.cause(e, ExactReauthorizationRequiredException.class) != null;
+              || Bodies.cause(e, ExactReauthorizationRequiredException.class) != null
+              // a refusal about the order's content cannot succeed unchanged: parked with Exact's
+              // own message; the operator fixes the cause, then retries
+              || (refused != null && refused.isRefusal());
       OrderLedger.State state = ledger.markFailed(orderId, reason, park, maxAttempts);
       activity.record(
           orderId,

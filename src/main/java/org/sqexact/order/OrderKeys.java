@@ -33,5 +33,10 @@ public final class OrderKeys {
   /** The document about to be posted (JSON). */
   public static final String DOCUMENT = "document";
 
+  /**
+   * The order's Transactions API document ({@code JsonNode}, or a missing node when it has none).
+   */
+  public static final String TRANSACTIONS = "transactionDocument";
+
   private OrderKeys() {}
 }

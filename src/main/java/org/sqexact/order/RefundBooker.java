@@ -3,7 +3,6 @@ package org.sqexact.order;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -29,9 +28,10 @@ import org.sqexact.store.RefundLedger;
 /**
  * Refunds made in Squarespace after an order was booked: each gets one credit document of the
  * matching kind (credit note 8021, direct credit note 8024, or sales entry Type 21), found in
- * Squarespace's Transactions API. A full refund credits every line; a partial one is one line at
- * the order's highest VAT rate. A booked sales order is reported for manual handling instead, as
- * Exact rejects negative order quantities.
+ * Squarespace's Transactions API. A full refund mirrors the booked lines exactly; a partial one is
+ * one line per VAT rate of the order, the amount spread in proportion to what was booked at each,
+ * so that its VAT is right. A booked sales order is reported for manual handling instead, as Exact
+ * rejects negative order quantities.
  */
 public final class RefundBooker {
 
@@ -197,7 +197,7 @@ public final class RefundBooker {
     List<DocumentLine> credit =
         r.amount().compareTo(order.grandTotal().amount()) == 0
             ? negated(orderLines)
-            : List.of(partial(orderLines, r, order.orderNumber()));
+            : partial(orderLines, r, order.orderNumber());
     String yourRef = exchange.getProperty(OrderKeys.YOUR_REF, String.class) + "-R" + r.number();
     ObjectNode doc = booker.docView(exchange, credit, documents.type().creditTypeCode(), yourRef);
     ObjectNode document =
@@ -298,18 +298,11 @@ public final class RefundBooker {
     return out;
   }
 
-  /** One line for a partial refund, at the order's highest VAT rate. */
-  private DocumentLine partial(List<DocumentLine> lines, Refund r, String orderNumber) {
-    DocumentLine template = null;
-    for (DocumentLine l : lines) {
-      if ((l.kind() == DocumentLine.Kind.PRODUCT || l.kind() == DocumentLine.Kind.NOSKU)
-          && (template == null || l.vatRate().compareTo(template.vatRate()) > 0)) {
-        template = l;
-      }
-    }
-    if (template == null) {
-      template = lines.get(0);
-    }
+  /**
+   * The lines of a partial refund: the amount spread over the order's VAT rates in proportion to
+   * what was booked at each (one line per rate, on the discount item), so that its VAT is right.
+   */
+  private List<DocumentLine> partial(List<DocumentLine> lines, Refund r, String orderNumber) {
     Map<String, JsonNode> found = items.resolve(Set.of(settings.discountItem()));
     JsonNode item = found.get(settings.discountItem());
     if (item == null) {
@@ -320,30 +313,93 @@ public final class RefundBooker {
               + settings.discountItem()
               + "' (items.discount, also used for partial refunds) does not exist in Exact Online");
     }
-    boolean inclusive =
-        template.unitPrice().compareTo(template.unitPriceIncl()) == 0
-            && template.unitPrice().compareTo(template.unitPriceExcl()) != 0;
-    BigDecimal factor = BigDecimal.ONE.add(template.vatRate());
-    BigDecimal incl = r.amount();
-    BigDecimal excl = incl.divide(factor, 2, RoundingMode.HALF_UP);
-    return new DocumentLine(
-        DocumentLine.Kind.DISCOUNT,
-        null,
+    return partialLines(
+        lines,
+        r.amount(),
+        r.number(),
+        orderNumber,
         item.path("ID").asText(),
         settings.discountItem(),
-        "refund " + r.number(),
-        List.of(),
-        List.of(),
-        BigDecimal.ONE.negate(),
-        inclusive ? incl : excl,
-        excl,
-        incl,
-        excl.negate(),
-        incl.negate(),
-        template.vatCode(),
-        template.vatRate(),
-        template.glAccount(),
-        "Refund " + r.number() + " of Squarespace order #" + orderNumber);
+        documents.type() == DocumentType.SALES_ENTRY);
+  }
+
+  /**
+   * The lines of a partial refund of {@code amount} (gross, positive) over the booked lines (pure).
+   *
+   * @param amountsExclusive sales entries: amounts without VAT and the VAT of each share
+   */
+  public static List<DocumentLine> partialLines(
+      List<DocumentLine> lines,
+      BigDecimal amount,
+      int refundNumber,
+      String orderNumber,
+      String itemId,
+      String itemCode,
+      boolean amountsExclusive) {
+    Map<String, DocumentLine> templates = new java.util.LinkedHashMap<>();
+    Map<String, BigDecimal> bases = new java.util.LinkedHashMap<>();
+    for (DocumentLine l : lines) {
+      String key = l.vatCode() + "|" + l.vatRate().stripTrailingZeros().toPlainString();
+      templates.putIfAbsent(key, l);
+      bases.merge(key, l.amountIncl(), BigDecimal::add);
+    }
+    List<String> keys = new ArrayList<>();
+    for (Map.Entry<String, BigDecimal> e : bases.entrySet()) {
+      if (e.getValue().signum() > 0) {
+        keys.add(e.getKey());
+      }
+    }
+    if (keys.isEmpty()) {
+      keys.add(bases.keySet().iterator().next());
+    }
+    keys.sort((a, b) -> templates.get(b).vatRate().compareTo(templates.get(a).vatRate()));
+    BigDecimal[] weights = new BigDecimal[keys.size()];
+    for (int k = 0; k < weights.length; k++) {
+      weights[k] = bases.get(keys.get(k)).max(BigDecimal.ZERO);
+    }
+    BigDecimal[] shares = OrderTaxes.apportion(amount, weights);
+    List<DocumentLine> out = new ArrayList<>();
+    for (int k = 0; k < shares.length; k++) {
+      if (shares[k].signum() == 0) {
+        continue;
+      }
+      DocumentLine t = templates.get(keys.get(k));
+      BigDecimal incl = shares[k];
+      BigDecimal vat =
+          OrderTaxes.exactVatOfGross(incl, t.vatRate().multiply(new BigDecimal("100")));
+      BigDecimal excl = incl.subtract(vat);
+      out.add(
+          new DocumentLine(
+              DocumentLine.Kind.DISCOUNT,
+              null,
+              itemId,
+              itemCode,
+              "refund " + refundNumber,
+              List.of(),
+              List.of(),
+              BigDecimal.ONE.negate(),
+              amountsExclusive ? excl : incl,
+              excl,
+              incl,
+              excl.negate(),
+              incl.negate(),
+              t.vatCode(),
+              t.vatRate(),
+              t.glAccount(),
+              "Refund "
+                  + refundNumber
+                  + " of Squarespace order #"
+                  + orderNumber
+                  + (shares.length > 1
+                      ? " ("
+                          + t.vatRate()
+                              .multiply(new BigDecimal("100"))
+                              .stripTrailingZeros()
+                              .toPlainString()
+                          + "% VAT)"
+                      : "")));
+    }
+    return out;
   }
 
   private static Iterable<JsonNode> iterable(JsonNode array) {

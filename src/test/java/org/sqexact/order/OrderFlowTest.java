@@ -284,7 +284,7 @@ class OrderFlowTest extends OrderFlowTestSupport {
   }
 
   @Test
-  void exclusivePricesGetTheExclusiveCodeAndTheTotalIncludesVat() {
+  void exclusivePricesAreBookedWithVatAndTheInclusiveCodeSoTheTotalIsExact() {
     // 2 × 10.00 + 5.00 shipping = 25.00 excl.; 21 % VAT = 5.25; grandTotal 30.25
     ObjectNode order =
         Orders.order("1055")
@@ -296,8 +296,11 @@ class OrderFlowTest extends OrderFlowTestSupport {
 
     assertEquals(State.BOOKED, ledger(order).state());
     JsonNode lines = body(posts("salesorder/SalesOrders").get(0)).path("SalesOrderLines");
-    assertEquals("1", lines.get(0).path("VATCode").asText());
-    assertEquals(new BigDecimal("10.00"), lines.get(0).path("NetPrice").decimalValue());
+    // no Transactions taxes here: the item's rate (21 %) is the fallback; the line is sent with
+    // VAT (10.00 × 1.21) and the inclusive code, so Exact's total is the grandTotal
+    assertEquals("2", lines.get(0).path("VATCode").asText().trim());
+    assertEquals(new BigDecimal("12.10"), lines.get(0).path("NetPrice").decimalValue());
+    assertEquals(new BigDecimal("6.05"), lines.get(1).path("NetPrice").decimalValue());
   }
 
   @Test
