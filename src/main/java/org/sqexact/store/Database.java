@@ -75,7 +75,11 @@ public final class Database implements AutoCloseable {
           "CONNECTOR_DB_URL (connector.db-url): cannot open the database "
               + redact(url)
               + ": "
-              + rootMessage(e));
+              + rootMessage(e)
+              + (rootMessage(e).contains("already in use")
+                  ? " (the embedded database belongs to one process: another connector runs on"
+                      + " it; use its operator API, or PostgreSQL to share the state)"
+                  : ""));
     }
     try {
       Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
