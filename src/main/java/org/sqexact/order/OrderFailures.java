@@ -55,7 +55,18 @@ public final class OrderFailures {
       boolean park =
           Bodies.cause(e, OrderRejectedException.class) != null
               || Bodies.cause(e, ExactReauthorizationRequiredException.class) != null;
-      OrderLedger.State state = ledger.markFailed(orderId, reason, park, maxAttempts);
+      // only the holder of the order's claim (or, before any claim, nobody) records the failure
+      OrderLedger.State state =
+          ledger.markFailed(
+              orderId,
+              reason,
+              park,
+              maxAttempts,
+              exchange.getProperty(org.sqexact.ops.OrderClaims.CLAIM, String.class));
+      if (state == null) {
+        LOG.info("Failure not recorded: another caller holds the order now ({})", reason);
+        return;
+      }
       activity.record(
           orderId,
           number,

@@ -252,22 +252,50 @@ public final class OrderLedger {
 
   /**
    * Records a failed attempt: FAILED while attempts are left, PARKED after the last one or when
-   * {@code park} is set (the reason needs a person).
+   * {@code park} is set (the reason needs a person). Without a claim (a failure before the order
+   * was taken) only a row that nobody holds is changed.
    *
-   * @return the new state
+   * @return the new state, or null when another caller holds the order (nothing was changed)
    */
   public State markFailed(String orderId, String reason, boolean park, int maxAttempts) {
+    return markFailed(orderId, reason, park, maxAttempts, null);
+  }
+
+  /** As {@link #markFailed(String, String, boolean, int)}, by the holder of {@code claim}. */
+  public State markFailed(
+      String orderId, String reason, boolean park, int maxAttempts, String claim) {
     Entry e = find(orderId).orElseThrow();
     State state = park || e.attempts() >= maxAttempts ? State.PARKED : State.FAILED;
-    update(
-        "UPDATE order_ledger SET state = ?, last_error = ?, claim_owner = NULL, updated_at = ?"
-            + " WHERE connection_id = ? AND order_id = ?",
-        state.name(),
-        ActivityLog.truncate(reason, 1000),
-        Database.ts(clock.instant()),
-        connectionId,
-        orderId);
-    return state;
+    int changed =
+        claim != null
+            ? Sql.update(
+                db,
+                "order ledger",
+                "UPDATE order_ledger SET state = ?, last_error = ?, claim_owner = NULL, updated_at"
+                    + " = ? WHERE connection_id = ? AND order_id = ? AND state = ? AND claim_owner"
+                    + " = ?",
+                state.name(),
+                ActivityLog.truncate(reason, 1000),
+                Database.ts(clock.instant()),
+                connectionId,
+                orderId,
+                State.IN_PROGRESS.name(),
+                claim)
+            : Sql.update(
+                db,
+                "order ledger",
+                "UPDATE order_ledger SET state = ?, last_error = ?, updated_at = ? WHERE"
+                    + " connection_id = ? AND order_id = ? AND (state IN (?, ?) OR (state = ? AND"
+                    + " claim_owner IS NULL))",
+                state.name(),
+                ActivityLog.truncate(reason, 1000),
+                Database.ts(clock.instant()),
+                connectionId,
+                orderId,
+                State.FAILED.name(),
+                State.PARKED.name(),
+                State.IN_PROGRESS.name());
+    return changed == 1 ? state : null;
   }
 
   /** The operator asks for another try of an order it holds: the attempts start again. */
