@@ -3,14 +3,19 @@ package org.sqexact.config;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.platform.http.PlatformHttpComponent;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import org.apache.camel.spi.PropertiesComponent;
@@ -38,6 +43,10 @@ import org.sqexact.ops.ConnectorHealthCheck;
 import org.sqexact.ops.ConnectorMetrics;
 import org.sqexact.ops.OperatorApi;
 import org.sqexact.ops.PollWatch;
+import org.sqexact.ops.OperatorAccess;
+import org.sqexact.ops.OperatorApi;
+import org.sqexact.ops.OperatorHeaderFilter;
+import org.sqexact.ops.OrderClaims;
 import org.sqexact.ops.Preflight;
 import org.sqexact.order.CustomerDirectory;
 import org.sqexact.order.CustomerResolver;
@@ -65,6 +74,7 @@ import org.sqexact.squarespace.SquarespacePause;
 import org.sqexact.store.ActivityLog;
 import org.sqexact.store.ConnectionStore;
 import org.sqexact.store.ConnectionStore.ConnectionInfo;
+import org.sqexact.store.DataDirectory;
 import org.sqexact.store.Database;
 import org.sqexact.store.OrderLedger;
 import org.sqexact.store.RefundLedger;
@@ -105,6 +115,10 @@ public final class ConnectorConfiguration implements CamelConfiguration {
       sleeper = Sleeper.THREAD;
     }
 
+    // the operator port must be free: else stop with one line (exit code 2), not run half-deaf
+    checkPortFree(settings.httpHost(), settings.httpPort());
+    DataDirectory dataDir = DataDirectory.open(settings.dataDir());
+
     // the demo replaces both APIs by the sandbox when no credential is configured
     Instant ordersSince = settings.ordersSince();
     DemoSandbox sandbox = null;
@@ -125,8 +139,14 @@ public final class ConnectorConfiguration implements CamelConfiguration {
     DataMapper dataMapper = dataMapper(settings, mappingSettings);
 
     // state
-    Database db = Database.open(settings.dbUrl(), settings.dbUser(), settings.dbPassword());
-    context.addService(new Closer(db), true);
+    String dbPassword = settings.dbPassword();
+    if (settings.dbUrl().startsWith("jdbc:h2:file:") && dbPassword.isEmpty()) {
+      // the embedded database's password is generated once and kept with the secret key
+      dbPassword = dataDir.secret("db.password").value();
+      Database.adoptPassword(settings.dbUrl(), settings.dbUser(), dbPassword);
+    }
+    Database db = Database.open(settings.dbUrl(), settings.dbUser(), dbPassword);
+    dataDir.restrict(); // the files the database just created: owner only
     SecretBox box = SecretBox.fromSettings(settings.secretKey(), settings.dataDir());
     ConnectionInfo connection =
         new ConnectionStore(db, clock)
@@ -147,6 +167,9 @@ public final class ConnectorConfiguration implements CamelConfiguration {
     OrderLedger ledger = new OrderLedger(db, connection.id(), clock);
     JdbcMessageIdRepository idempotent =
         new JdbcMessageIdRepository(db.dataSource(), connection.id());
+    OrderClaims claims = new OrderClaims(ledger, idempotent);
+    // closes the database after Camel stopped (routes first, so in-flight orders finish)
+    context.addService(new Closer(claims, db, dataDir), true);
     ProducerTemplate template = context.createProducerTemplate();
     Alerts alerts = new Alerts(activity, clock);
     alerts.useTemplate(template);
@@ -217,7 +240,16 @@ public final class ConnectorConfiguration implements CamelConfiguration {
             Duration.ofSeconds(5)));
 
     // the order flow
-    OrderRetries retries = new OrderRetries(ledger, idempotent, clock, Duration.ofMinutes(10));
+    // an embedded database belongs to this process alone: an order it finds in progress at start
+    // was
+    // left by a dead process and is taken again at once; on a shared database others may hold it
+    OrderRetries retries =
+        new OrderRetries(
+            ledger,
+            idempotent,
+            clock,
+            settings.embeddedDb() ? Duration.ZERO : Duration.ofMinutes(10),
+            claims.instance());
     OrderEligibility eligibility =
         new OrderEligibility(orderSettings, connection.ordersSince(), ledger, retries);
     OrderTracker tracker = new OrderTracker(orderSettings, ledger, activity);
@@ -259,6 +291,7 @@ public final class ConnectorConfiguration implements CamelConfiguration {
     registry.bind("orderSettings", orderSettings);
     registry.bind("orderLedger", ledger);
     registry.bind("orderIdempotentRepository", idempotent);
+    registry.bind("orderClaims", claims);
     registry.bind("orderRetries", retries);
     registry.bind("orderEligibility", eligibility);
     registry.bind("orderTracker", tracker);
@@ -349,10 +382,12 @@ public final class ConnectorConfiguration implements CamelConfiguration {
             () -> {
               items.markStale();
               customers.markStale();
-            });
+            },
+            claims);
     operatorApi.usePreflight(preflight);
     registry.bind("operatorApi", operatorApi);
     registry.bind("demoControls", new DemoControls(sandbox));
+    secureHttp(context, settings, dataDir);
     HealthCheckRegistry health = HealthCheckRegistry.get(context);
     if (health != null) {
       health.register(new ConnectorHealthCheck(tokens, divisionCheck));
@@ -383,6 +418,58 @@ public final class ConnectorConfiguration implements CamelConfiguration {
     PrometheusMeterRegistry created = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.bind("metricsRegistry", created);
     return created;
+  }
+
+  /**
+   * The HTTP port's door: the API token (configured, or generated once in the data directory and
+   * printed once; the demo prints it at every start) guards every route; request headers never
+   * reach the routes.
+   */
+  private static void secureHttp(
+      CamelContext context, ConnectorSettings settings, DataDirectory dataDir) {
+    String token = settings.apiToken();
+    boolean show = settings.demo();
+    if (token == null) {
+      DataDirectory.Secret generated = dataDir.secret("api.token");
+      token = generated.value();
+      show |= generated.generated();
+    }
+    if (show) {
+      LOG.warn(
+          "Operator API token (kept in {}; send it as 'Authorization: Bearer <token>'): {}",
+          settings.apiToken() == null ? dataDir.path().resolve("api.token") : "CONNECTOR_API_TOKEN",
+          token);
+    }
+    String version = ConnectorConfiguration.class.getPackage().getImplementationVersion();
+    new OperatorAccess(
+            List.of(new OperatorAccess.BearerToken(token)),
+            context,
+            version == null ? "development" : version)
+        .install();
+    OperatorHeaderFilter filter = new OperatorHeaderFilter();
+    context.getRegistry().bind("operatorHeaderFilter", filter);
+    context
+        .getComponent("platform-http", PlatformHttpComponent.class)
+        .setHeaderFilterStrategy(filter);
+  }
+
+  /** Stops start-up with one line when the operator port is taken. */
+  private static void checkPortFree(String host, int port) {
+    if (port == 0) {
+      return;
+    }
+    try (ServerSocket s = new ServerSocket()) {
+      s.bind(new InetSocketAddress(host, port));
+    } catch (IOException e) {
+      throw new SettingsException(
+          "CONNECTOR_HTTP_PORT (connector.http-port): port "
+              + port
+              + " on "
+              + host
+              + " cannot be used ("
+              + e.getMessage()
+              + "); another program (or another connector) listens there");
+    }
   }
 
   /** The states polled: those booked, and REFUNDED so that refunds of booked orders are seen. */
@@ -433,17 +520,32 @@ public final class ConnectorConfiguration implements CamelConfiguration {
     return view;
   }
 
-  /** Closes the database when Camel stops. */
+  /**
+   * At Camel's stop, after the routes stopped (graceful shutdown lets in-flight orders finish):
+   * marks orders this process still holds for an immediate look-up on the next start, then closes
+   * the database.
+   */
   private static final class Closer extends ServiceSupport {
-    private final AutoCloseable closeable;
+    private final OrderClaims claims;
+    private final Database db;
+    private final DataDirectory dataDir;
 
-    Closer(AutoCloseable closeable) {
-      this.closeable = closeable;
+    Closer(OrderClaims claims, Database db, DataDirectory dataDir) {
+      this.claims = claims;
+      this.db = db;
+      this.dataDir = dataDir;
     }
 
     @Override
-    protected void doStop() throws Exception {
-      closeable.close();
+    protected void doStop() {
+      try {
+        claims.releaseOnStop();
+      } catch (RuntimeException e) {
+        LOG.warn("Could not mark interrupted orders at the stop: {}", e.getMessage());
+      } finally {
+        db.close();
+        dataDir.restrict();
+      }
     }
   }
 }

@@ -55,6 +55,9 @@ public final class ConnectorSettings {
   private String dbUser;
   private String dbPassword;
   private int httpPort;
+  private String httpHost;
+  private String apiToken;
+  private boolean embeddedDb;
   private String secretKey;
   private Path dataDir;
   private String connectionId;
@@ -130,12 +133,17 @@ public final class ConnectorSettings {
 
     s.dataDir = Path.of(r.text("connector.data-dir", "./data"));
     s.mappingsDir = Path.of(r.text("connector.mappings-dir", "./mappings"));
-    // AUTO_SERVER: several processes may share the file; WRITE_DELAY=0: every commit is on disk at
-    // once, so a killed process loses no ledger state (the order flow relies on it). The demo's
-    // sandbox starts afresh each time, and so does its database (in memory).
+    // No AUTO_SERVER: it would open a TCP port to the database on every interface. The file
+    // belongs to this one process (several processes share state through PostgreSQL).
+    // WRITE_DELAY=0: every commit is on disk at once, so a killed process loses no ledger state
+    // (the order flow relies on it). DB_CLOSE_ON_EXIT=FALSE: H2's own shutdown hook must not close
+    // the database under Camel's in-flight exchanges; the connector closes it after Camel stopped.
+    // The demo's sandbox starts afresh each time, and so does its database (in memory).
     String defaultDb =
         s.demo
-            ? "jdbc:h2:mem:demo-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"
+            ? "jdbc:h2:mem:demo-"
+                + java.util.UUID.randomUUID()
+                + ";DB_CLOSE_DELAY=-1;DB_CLOSE_ON_EXIT=FALSE"
             : "jdbc:h2:file:"
                 + s.dataDir
                     .resolve("connector")
@@ -143,7 +151,7 @@ public final class ConnectorSettings {
                     .normalize()
                     .toString()
                     .replace('\\', '/')
-                + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
+                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
     s.dbUrl = r.text("connector.db-url", defaultDb);
     if (!s.dbUrl.startsWith("jdbc:")) {
       throw new SettingsException(
@@ -152,9 +160,24 @@ public final class ConnectorSettings {
               + s.dbUrl
               + "'");
     }
-    s.dbUser = r.text("connector.db-user", s.dbUrl.startsWith("jdbc:h2:") ? "sa" : "");
+    if (s.dbUrl.toUpperCase(Locale.ROOT).contains("AUTO_SERVER=TRUE")) {
+      throw new SettingsException(
+          Reader.name("connector.db-url")
+              + " must not use AUTO_SERVER=TRUE: it opens a database port on the network; use"
+              + " PostgreSQL when several processes share the state");
+    }
+    s.embeddedDb = s.dbUrl.startsWith("jdbc:h2:");
+    s.dbUser = r.text("connector.db-user", s.embeddedDb ? "sa" : "");
     s.dbPassword = Optional.ofNullable(r.optional("connector.db-password")).orElse("");
     s.httpPort = r.integer("connector.http-port", 8080, 0, 65535);
+    s.httpHost = r.text("connector.http-host", "127.0.0.1");
+    s.apiToken = r.optional("connector.api-token");
+    if (s.apiToken != null && (s.apiToken.length() < 24 || !s.apiToken.matches("[\\x21-\\x7e]+"))) {
+      throw new SettingsException(
+          Reader.name("connector.api-token")
+              + " must be at least 24 printable characters without spaces (for example the"
+              + " output of: openssl rand -base64 32)");
+    }
     s.secretKey = r.optional("connector.secret-key");
     s.connectionId = r.text("connector.connection-id", "default");
     if (!s.connectionId.matches("[A-Za-z0-9_.-]{1,64}")) {
@@ -400,6 +423,21 @@ public final class ConnectorSettings {
 
   public int httpPort() {
     return httpPort;
+  }
+
+  /** The address the operator port listens on (127.0.0.1 unless configured). */
+  public String httpHost() {
+    return httpHost;
+  }
+
+  /** The configured API token, or null (then one is generated in the data directory). */
+  public String apiToken() {
+    return apiToken;
+  }
+
+  /** Whether the state database is the embedded H2 one (a file or memory of this process). */
+  public boolean embeddedDb() {
+    return embeddedDb;
   }
 
   public String secretKey() {

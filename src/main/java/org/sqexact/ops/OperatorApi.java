@@ -1,6 +1,8 @@
 package org.sqexact.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -9,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.spi.IdempotentRepository;
@@ -17,7 +20,6 @@ import org.sqexact.exact.ExactRateGovernor;
 import org.sqexact.exact.ExactTokenManager;
 import org.sqexact.order.OrderEligibility;
 import org.sqexact.squarespace.SquarespaceApi;
-import org.sqexact.squarespace.SquarespaceException;
 import org.sqexact.squarespace.SquarespaceOrderPages;
 import org.sqexact.store.ActivityLog;
 import org.sqexact.store.OrderLedger;
@@ -45,6 +47,7 @@ public final class OperatorApi {
   private final int divisionNumber;
   private final ProducerTemplate template;
   private final Runnable cachesStale;
+  private final OrderClaims claims;
   private Preflight preflight;
 
   public OperatorApi(
@@ -60,7 +63,8 @@ public final class OperatorApi {
       Watermarks watermarks,
       int divisionNumber,
       ProducerTemplate template,
-      Runnable cachesStale) {
+      Runnable cachesStale,
+      OrderClaims claims) {
     this.ledger = ledger;
     this.activity = activity;
     this.alerts = alerts;
@@ -74,16 +78,37 @@ public final class OperatorApi {
     this.divisionNumber = divisionNumber;
     this.template = template;
     this.cachesStale = cachesStale;
+    this.claims = claims;
   }
 
   /** GET /api/orders?state=parked,failed&limit=100 — pending = in progress or failed. */
   public Map<String, Object> orders(Exchange exchange) {
-    String states = exchange.getMessage().getHeader("state", String.class);
-    int limit = exchange.getMessage().getHeader("limit", 200, Integer.class);
+    Map<String, List<String>> query;
+    try {
+      query = query(exchange, Set.of("state", "limit"));
+    } catch (IllegalArgumentException e) {
+      return error(exchange, 400, e.getMessage());
+    }
+    List<String> limits = query.getOrDefault("limit", List.of());
+    int limit = 200;
+    if (limits.size() > 1) {
+      return error(exchange, 400, "give 'limit' once");
+    }
+    if (limits.size() == 1) {
+      String l = limits.get(0).trim();
+      if (!l.matches("[0-9]{1,4}") || Integer.parseInt(l) < 1 || Integer.parseInt(l) > 1000) {
+        return error(
+            exchange, 400, "'limit' must be a whole number from 1 to 1000, got '" + l + "'");
+      }
+      limit = Integer.parseInt(l);
+    }
     EnumSet<State> wanted = EnumSet.noneOf(State.class);
-    if (states != null && !states.isBlank()) {
+    for (String states : query.getOrDefault("state", List.of())) {
       for (String s : states.split(",")) {
         String v = s.trim().toUpperCase(Locale.ROOT);
+        if (v.isEmpty()) {
+          continue;
+        }
         if (v.equals("PENDING")) {
           wanted.add(State.IN_PROGRESS);
           wanted.add(State.FAILED);
@@ -95,14 +120,14 @@ public final class OperatorApi {
                 exchange,
                 400,
                 "unknown state '"
-                    + s.trim()
+                    + shortText(s.trim())
                     + "'; use booked, skipped, parked, pending, failed or in_progress");
           }
         }
       }
     }
     List<Map<String, Object>> rows = new ArrayList<>();
-    for (Entry e : ledger.list(wanted, Math.max(1, Math.min(limit, 1000)))) {
+    for (Entry e : ledger.list(wanted, limit)) {
       rows.add(view(e));
     }
     Map<String, Object> out = new LinkedHashMap<>();
@@ -113,7 +138,10 @@ public final class OperatorApi {
 
   /** GET /api/orders/{order} — by id or number: the ledger row and its activity. */
   public Map<String, Object> order(Exchange exchange) {
-    String key = exchange.getMessage().getHeader("order", String.class);
+    String key = orderKey(exchange);
+    if (key == null) {
+      return badOrderKey(exchange);
+    }
     Optional<Entry> e = ledger.findByIdOrNumber(key);
     List<Map<String, Object>> lines = new ArrayList<>();
     for (ActivityLog.Entry a : activity.recent(key, 200)) {
@@ -140,30 +168,39 @@ public final class OperatorApi {
   }
 
   /**
-   * POST /api/orders/{order}/retry — a parked or failed order is fetched again from Squarespace and
-   * booked now (payloads are not stored).
+   * POST /api/orders/{order}/retry — a parked or failed order is taken (one atomic transition in
+   * the ledger, before anything else), fetched again from Squarespace and booked now (payloads are
+   * not stored). Of simultaneous retries, skips and polls exactly one gets the order; the others
+   * get 409 with its state.
    */
   public Map<String, Object> retry(Exchange exchange) {
-    String key = exchange.getMessage().getHeader("order", String.class);
+    String key = orderKey(exchange);
+    if (key == null) {
+      return badOrderKey(exchange);
+    }
     Optional<Entry> found = ledger.findByIdOrNumber(key);
     if (found.isEmpty()) {
       return error(exchange, 404, "order " + key + " is not known to the connector");
     }
     Entry e = found.get();
-    if (e.state() != State.PARKED && e.state() != State.FAILED) {
-      return error(
-          exchange,
-          409,
-          "order #"
-              + e.orderNumber()
-              + " is "
-              + e.state().name().toLowerCase(Locale.ROOT)
-              + "; only parked or failed orders can be retried");
+    String claim = claims.newClaim();
+    OrderLedger.Claim taken =
+        ledger.claim(
+            e.orderId(),
+            e.orderNumber(),
+            e.orderModifiedOn(),
+            EnumSet.of(State.PARKED, State.FAILED),
+            false,
+            claim);
+    if (!taken.won()) {
+      return conflict(exchange, taken.current(), "only parked or failed orders can be retried");
     }
+    State before = e.state() == State.PARKED ? State.PARKED : State.FAILED;
     JsonNode order;
     try {
       order = squarespace.orderJson(e.orderId());
-    } catch (SquarespaceException ex) {
+    } catch (RuntimeException ex) {
+      ledger.release(e.orderId(), claim, before, null);
       return error(
           exchange,
           502,
@@ -171,52 +208,103 @@ public final class OperatorApi {
     }
     String reason = eligibility.reasonNotEligible(order);
     if (reason != null) {
+      ledger.release(e.orderId(), claim, before, null);
       return error(exchange, 409, "order #" + e.orderNumber() + " is no longer booked: " + reason);
     }
     cachesStale.run(); // the operator may have fixed something in Exact: look again
-    ledger.resetForRetry(e.orderId());
-    idempotent.remove(e.orderId());
-    activity.record(e.orderId(), e.orderNumber(), "retry", "ok", "retry asked by the operator");
-    template.sendBody("direct:order", order);
+    ledger.resetForRetry(e.orderId(), claim);
+    idempotent.remove(e.orderId()); // the holder of the order releases its key
+    activity.record(
+        e.orderId(), e.orderNumber(), "retry", "ok", "retry asked by " + operator(exchange));
+    template.send(
+        "direct:order",
+        ex -> {
+          ex.getMessage().setBody(order);
+          ex.setProperty(OrderClaims.CLAIM, claim);
+        });
     return view(ledger.find(e.orderId()).orElseThrow());
   }
 
-  /** POST /api/orders/{order}/skip — the order will not be booked. */
+  /**
+   * POST /api/orders/{order}/skip — the order will not be booked: one atomic transition from parked
+   * or failed (or from unknown, by Squarespace id); never while it is being booked. Raises an alert
+   * naming who skipped.
+   */
   public Map<String, Object> skip(Exchange exchange) {
-    String key = exchange.getMessage().getHeader("order", String.class);
-    Optional<Entry> found = ledger.findByIdOrNumber(key);
-    if (found.isPresent() && found.get().state() == State.BOOKED) {
-      return error(
-          exchange,
-          409,
-          "order #" + found.get().orderNumber() + " is already booked in Exact Online");
+    String key = orderKey(exchange);
+    if (key == null) {
+      return badOrderKey(exchange);
     }
+    Optional<Entry> found = ledger.findByIdOrNumber(key);
     String orderId;
     String number;
     if (found.isPresent()) {
       orderId = found.get().orderId();
       number = found.get().orderNumber();
-      ledger.markSkipped(orderId, null, null, null, "skipped by the operator");
     } else if (key.matches("[0-9a-f]{24}")) {
       JsonNode order;
       try {
         order = squarespace.orderJson(key);
-      } catch (SquarespaceException ex) {
+      } catch (RuntimeException ex) {
         return error(exchange, 404, "order " + key + " is not known: " + ex.getMessage());
       }
       orderId = key;
       number = order.path("orderNumber").asText();
-      ledger.recordSkippedByOperator(orderId, number, "skipped by the operator");
     } else {
       return error(
           exchange,
           404,
           "order "
               + key
-              + " is not known; give the Squarespace order id to skip an order the connector has not seen yet");
+              + " is not known; give the Squarespace order id to skip an order the connector has"
+              + " not seen yet");
     }
-    activity.record(orderId, number, "skip", "skipped", "skipped by the operator");
+    String who = operator(exchange);
+    String why = "skipped by " + who;
+    if (!ledger.skip(orderId, number, EnumSet.of(State.PARKED, State.FAILED), why)) {
+      return conflict(
+          exchange,
+          ledger.find(orderId).orElse(null),
+          "only parked or failed orders (or orders not seen yet) can be skipped");
+    }
+    activity.record(orderId, number, "skip", "skipped", why);
+    alerts.raise(
+        "order-skipped",
+        "Order #" + number + " was skipped by " + who + "; it will not be booked (undo: unskip)",
+        orderId,
+        number);
     return view(ledger.find(orderId).orElseThrow());
+  }
+
+  /**
+   * POST /api/orders/{order}/unskip — undoes an operator's skip: the order is parked again, to be
+   * retried. An order Exact already had stays skipped.
+   */
+  public Map<String, Object> unskip(Exchange exchange) {
+    String key = orderKey(exchange);
+    if (key == null) {
+      return badOrderKey(exchange);
+    }
+    Optional<Entry> found = ledger.findByIdOrNumber(key);
+    if (found.isEmpty()) {
+      return error(exchange, 404, "order " + key + " is not known to the connector");
+    }
+    Entry e = found.get();
+    String who = operator(exchange);
+    if (!ledger.unskip(e.orderId(), "un-skipped by " + who + "; retry to book it")) {
+      return conflict(
+          exchange,
+          ledger.find(e.orderId()).orElse(null),
+          "only orders skipped by the operator can be un-skipped (an order Exact already has stays"
+              + " skipped)");
+    }
+    activity.record(e.orderId(), e.orderNumber(), "unskip", "parked", "un-skipped by " + who);
+    alerts.raise(
+        "order-unskipped",
+        "Order #" + e.orderNumber() + " was un-skipped by " + who + "; retry it to book it",
+        e.orderId(),
+        e.orderNumber());
+    return view(ledger.find(e.orderId()).orElseThrow());
   }
 
   /** The pre-flight check the API runs on demand. */
@@ -238,7 +326,10 @@ public final class OperatorApi {
    * resolved codes and any problem, without writing to Exact.
    */
   public Map<String, Object> dryRun(Exchange exchange) {
-    String key = exchange.getMessage().getHeader("order", String.class);
+    String key = orderKey(exchange);
+    if (key == null) {
+      return badOrderKey(exchange);
+    }
     String orderId =
         ledger
             .findByIdOrNumber(key)
@@ -256,7 +347,7 @@ public final class OperatorApi {
     JsonNode order;
     try {
       order = squarespace.orderJson(orderId);
-    } catch (SquarespaceException e) {
+    } catch (RuntimeException e) {
       return error(
           exchange, 404, "cannot fetch order " + key + " from Squarespace: " + e.getMessage());
     }
@@ -275,15 +366,23 @@ public final class OperatorApi {
     }
     Map<String, Object> resolved = new LinkedHashMap<>();
     resolved.put("customer", run.getProperty(org.sqexact.order.OrderKeys.CUSTOMER_KIND));
-    resolved.put("company", run.getProperty(org.sqexact.order.OrderKeys.COMPANY));
+    resolved.put(
+        "company",
+        run.getProperty(org.sqexact.order.OrderKeys.COMPANY) == null ? null : PersonalData.MASK);
     resolved.put("accountId", run.getProperty(org.sqexact.order.OrderKeys.ACCOUNT_ID));
     resolved.put("contactId", run.getProperty(org.sqexact.order.OrderKeys.CONTACT_ID));
     resolved.put(
         "deliveryAddressId", run.getProperty(org.sqexact.order.OrderKeys.DELIVERY_ADDRESS_ID));
     out.put("resolved", resolved);
-    out.put("customerWrites", run.getProperty(org.sqexact.order.CustomerResolver.DRY_RUN_WRITES));
-    out.put("document", run.getProperty(org.sqexact.order.OrderKeys.DOCUMENT));
+    // what would be written, with customers' personal data masked: it never leaves the API
+    out.put(
+        "customerWrites",
+        PersonalData.mask(run.getProperty(org.sqexact.order.CustomerResolver.DRY_RUN_WRITES)));
+    out.put("document", PersonalData.mask(run.getProperty(org.sqexact.order.OrderKeys.DOCUMENT)));
     String problem = run.getProperty("dryRunProblem", String.class);
+    if (problem != null) {
+      problem = org.sqexact.support.Redact.emails(problem);
+    }
     List<String> problems = new ArrayList<>();
     if (problem != null) {
       problems.add(problem);
@@ -403,6 +502,96 @@ public final class OperatorApi {
 
   private static String str(Instant i) {
     return i == null ? null : i.toString();
+  }
+
+  /** The order path parameter, or null when it is not a plausible order id or number. */
+  private static String orderKey(Exchange exchange) {
+    Object v = exchange.getMessage().getHeader("order");
+    if (v instanceof List<?> l) {
+      return null; // given twice: never guess which one is meant
+    }
+    String key = v == null ? null : v.toString().trim();
+    return key != null && key.matches("[A-Za-z0-9-]{1,64}") ? key : null;
+  }
+
+  private static Map<String, Object> badOrderKey(Exchange exchange) {
+    return error(
+        exchange,
+        400,
+        "the order must be a Squarespace order number or id (letters, digits and '-', at most 64)");
+  }
+
+  /**
+   * The query parameters, from the request line only ({@code CamelHttpRawQuery}): request headers
+   * never become parameters. Unknown parameters are refused.
+   */
+  static Map<String, List<String>> query(Exchange exchange, Set<String> allowed) {
+    String raw = exchange.getMessage().getHeader(Exchange.HTTP_RAW_QUERY, String.class);
+    if (raw == null) {
+      raw = exchange.getMessage().getHeader(Exchange.HTTP_QUERY, String.class);
+    }
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    if (raw == null || raw.isBlank()) {
+      return out;
+    }
+    for (String pair : raw.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String name;
+      String value;
+      try {
+        name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+        value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("the query string is not well-formed");
+      }
+      if (!allowed.contains(name)) {
+        throw new IllegalArgumentException(
+            "unknown parameter '"
+                + shortText(name)
+                + "'"
+                + (allowed.isEmpty()
+                    ? "; this call takes none"
+                    : "; use " + String.join(", ", allowed)));
+      }
+      out.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+    }
+    return out;
+  }
+
+  private static String shortText(String s) {
+    String clean = s.replaceAll("[^\\p{Alnum} ._-]", "?");
+    return clean.length() > 40 ? clean.substring(0, 40) + "…" : clean;
+  }
+
+  /** Who acts: the login the door let in (API token, later a dashboard user) and from where. */
+  private static String operator(Exchange exchange) {
+    Object v = exchange.getMessage().getHeader(OperatorAccess.OPERATOR_HEADER);
+    if (v instanceof List<?> l && !l.isEmpty()) {
+      v = l.get(0);
+    }
+    return v == null ? "the operator" : "the operator (" + v + ")";
+  }
+
+  private static Map<String, Object> conflict(Exchange exchange, Entry current, String rule) {
+    Map<String, Object> m =
+        error(
+            exchange,
+            409,
+            current == null
+                ? "the order changed meanwhile; " + rule
+                : "order #"
+                    + current.orderNumber()
+                    + " is "
+                    + current.state().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                    + "; "
+                    + rule);
+    if (current != null) {
+      m.put("state", current.state().name().toLowerCase(Locale.ROOT));
+    }
+    return m;
   }
 
   private static Map<String, Object> error(Exchange exchange, int status, String message) {

@@ -59,7 +59,18 @@ public final class OrderFailures {
               // a refusal about the order's content cannot succeed unchanged: parked with Exact's
               // own message; the operator fixes the cause, then retries
               || (refused != null && refused.isRefusal());
-      OrderLedger.State state = ledger.markFailed(orderId, reason, park, maxAttempts);
+      // only the holder of the order's claim (or, before any claim, nobody) records the failure
+      OrderLedger.State state =
+          ledger.markFailed(
+              orderId,
+              reason,
+              park,
+              maxAttempts,
+              exchange.getProperty(org.sqexact.ops.OrderClaims.CLAIM, String.class));
+      if (state == null) {
+        LOG.info("Failure not recorded: another caller holds the order now ({})", reason);
+        return;
+      }
       activity.record(
           orderId,
           number,

@@ -25,13 +25,24 @@ public final class OrderRetries {
   private final IdempotentRepository repository;
   private final Clock clock;
   private final Duration interruptedAfter;
+  private final String instance;
 
+  /**
+   * @param interruptedAfter how long a row another process holds stays untouched (zero when the
+   *     database belongs to this process alone: what it finds at start was left by a dead one)
+   * @param instance this process's claim prefix; its own rows are never taken as interrupted
+   */
   public OrderRetries(
-      OrderLedger ledger, IdempotentRepository repository, Clock clock, Duration interruptedAfter) {
+      OrderLedger ledger,
+      IdempotentRepository repository,
+      Clock clock,
+      Duration interruptedAfter,
+      String instance) {
     this.ledger = ledger;
     this.repository = repository;
     this.clock = clock;
     this.interruptedAfter = interruptedAfter;
+    this.instance = instance;
   }
 
   /** The ids of failed orders whose pause is over. */
@@ -50,6 +61,9 @@ public final class OrderRetries {
     if (e.state() != State.FAILED) {
       return false;
     }
+    if (OrderLedger.INTERRUPTED.equals(e.lastError())) {
+      return true; // interrupted by a stop: looked at again at once (Exact is asked first)
+    }
     long minutes = Math.min(60, 1L << Math.max(0, Math.min(6, e.attempts() - 1)));
     Instant next = e.updatedAt().plus(Duration.ofMinutes(minutes)).minusSeconds(5);
     return !clock.instant().isBefore(next);
@@ -60,7 +74,7 @@ public final class OrderRetries {
    * the next attempt asks Exact first.
    */
   public int recoverInterrupted() {
-    List<String> ids = ledger.recoverInterrupted(interruptedAfter);
+    List<String> ids = ledger.recoverInterrupted(interruptedAfter, instance);
     for (String id : ids) {
       repository.remove(id);
     }

@@ -3,7 +3,9 @@ package org.sqexact.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import javax.sql.DataSource;
@@ -20,6 +22,35 @@ public final class Database implements AutoCloseable {
 
   private Database(HikariDataSource dataSource) {
     this.dataSource = dataSource;
+  }
+
+  /**
+   * An embedded H2 file database created before it had a password (the connector used to leave the
+   * account's password empty) gets {@code password} now; a new one is created with it.
+   */
+  public static void adoptPassword(String url, String user, String password) {
+    try (Connection c = DriverManager.getConnection(url, user, password)) {
+      return; // new, or already protected
+    } catch (SQLException e) {
+      if (!"28000".equals(e.getSQLState())) {
+        return; // not a password problem: open() reports it
+      }
+    }
+    try (Connection c = DriverManager.getConnection(url, user, "");
+        Statement st = c.createStatement()) {
+      // a generated password (URL-safe base64): nothing to escape; H2 takes no parameter here
+      st.execute(
+          "ALTER USER \""
+              + user.toUpperCase(java.util.Locale.ROOT)
+              + "\" SET PASSWORD '"
+              + password.replace("'", "''")
+              + "'");
+    } catch (SQLException e) {
+      throw new SettingsException(
+          "CONNECTOR_DB_PASSWORD (connector.db-password): the embedded database refuses the"
+              + " password kept in the data directory: "
+              + rootMessage(e));
+    }
   }
 
   /** Opens the pool and migrates the schema; a database that cannot be reached stops start-up. */
@@ -44,7 +75,11 @@ public final class Database implements AutoCloseable {
           "CONNECTOR_DB_URL (connector.db-url): cannot open the database "
               + redact(url)
               + ": "
-              + rootMessage(e));
+              + rootMessage(e)
+              + (rootMessage(e).contains("already in use")
+                  ? " (the embedded database belongs to one process: another connector runs on"
+                      + " it; use its operator API, or PostgreSQL to share the state)"
+                  : ""));
     }
     try {
       Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What happened to each Squarespace order in Exact Online: its state, the Exact document, the
@@ -53,6 +54,16 @@ public final class OrderLedger {
       Instant orderModifiedOn,
       Instant createdAt,
       Instant updatedAt) {}
+
+  /** The reason an interrupted order carries; such an order is due again at once. */
+  public static final String INTERRUPTED =
+      "interrupted (the connector stopped while booking); Exact is asked before a new try";
+
+  /**
+   * The outcome of an atomic transition: whether this caller won it, and the row as it is now (the
+   * winner's or the state another caller left).
+   */
+  public record Claim(boolean won, Entry current) {}
 
   private static final String COLUMNS =
       "order_id, order_number, state, document_type, exact_document_id, exact_document_number,"
@@ -228,7 +239,7 @@ public final class OrderLedger {
         "UPDATE order_ledger SET state = ?, document_type = COALESCE(?, document_type),"
             + " exact_document_id = COALESCE(?, exact_document_id), exact_document_number ="
             + " COALESCE(?, exact_document_number), outcome_unknown = FALSE, last_error = ?,"
-            + " updated_at = ? WHERE connection_id = ? AND order_id = ?",
+            + " claim_owner = NULL, updated_at = ? WHERE connection_id = ? AND order_id = ?",
         state.name(),
         documentType,
         documentId,
@@ -241,50 +252,276 @@ public final class OrderLedger {
 
   /**
    * Records a failed attempt: FAILED while attempts are left, PARKED after the last one or when
-   * {@code park} is set (the reason needs a person).
+   * {@code park} is set (the reason needs a person). Without a claim (a failure before the order
+   * was taken) only a row that nobody holds is changed.
    *
-   * @return the new state
+   * @return the new state, or null when another caller holds the order (nothing was changed)
    */
   public State markFailed(String orderId, String reason, boolean park, int maxAttempts) {
+    return markFailed(orderId, reason, park, maxAttempts, null);
+  }
+
+  /** As {@link #markFailed(String, String, boolean, int)}, by the holder of {@code claim}. */
+  public State markFailed(
+      String orderId, String reason, boolean park, int maxAttempts, String claim) {
     Entry e = find(orderId).orElseThrow();
     State state = park || e.attempts() >= maxAttempts ? State.PARKED : State.FAILED;
-    update(
-        "UPDATE order_ledger SET state = ?, last_error = ?, updated_at = ? WHERE connection_id ="
-            + " ? AND order_id = ?",
-        state.name(),
-        ActivityLog.truncate(reason, 1000),
-        Database.ts(clock.instant()),
-        connectionId,
-        orderId);
-    return state;
+    int changed =
+        claim != null
+            ? Sql.update(
+                db,
+                "order ledger",
+                "UPDATE order_ledger SET state = ?, last_error = ?, claim_owner = NULL, updated_at"
+                    + " = ? WHERE connection_id = ? AND order_id = ? AND state = ? AND claim_owner"
+                    + " = ?",
+                state.name(),
+                ActivityLog.truncate(reason, 1000),
+                Database.ts(clock.instant()),
+                connectionId,
+                orderId,
+                State.IN_PROGRESS.name(),
+                claim)
+            : Sql.update(
+                db,
+                "order ledger",
+                "UPDATE order_ledger SET state = ?, last_error = ?, updated_at = ? WHERE"
+                    + " connection_id = ? AND order_id = ? AND (state IN (?, ?) OR (state = ? AND"
+                    + " claim_owner IS NULL))",
+                state.name(),
+                ActivityLog.truncate(reason, 1000),
+                Database.ts(clock.instant()),
+                connectionId,
+                orderId,
+                State.FAILED.name(),
+                State.PARKED.name(),
+                State.IN_PROGRESS.name());
+    return changed == 1 ? state : null;
   }
 
-  /** The operator asks for another try: the attempts start again. */
-  public void resetForRetry(String orderId) {
+  /** The operator asks for another try of an order it holds: the attempts start again. */
+  public void resetForRetry(String orderId, String owner) {
     update(
-        "UPDATE order_ledger SET state = ?, attempts = 0, updated_at = ? WHERE connection_id = ?"
-            + " AND order_id = ?",
-        State.FAILED.name(),
+        "UPDATE order_ledger SET attempts = 0, updated_at = ? WHERE connection_id = ? AND order_id"
+            + " = ? AND claim_owner = ?",
         Database.ts(clock.instant()),
         connectionId,
-        orderId);
+        orderId,
+        owner);
   }
 
-  /** An order the connector has not seen yet, skipped by the operator before it was booked. */
-  public void recordSkippedByOperator(String orderId, String orderNumber, String why) {
-    if (find(orderId).isEmpty()) {
-      Instant now = clock.instant();
-      update(
-          "INSERT INTO order_ledger (connection_id, order_id, order_number, state, attempts,"
-              + " created_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?)",
-          connectionId,
-          orderId,
-          orderNumber,
-          State.SKIPPED.name(),
-          Database.ts(now),
-          Database.ts(now));
+  /**
+   * Takes an order for handling, atomically: a new order gets its row (the primary key lets only
+   * one caller insert it), a known one moves to IN_PROGRESS only from one of {@code from}, in one
+   * conditional UPDATE. Of several callers at once (poll, operator retry, a second instance)
+   * exactly one wins; the others get the current row and must not call Exact.
+   *
+   * @param createIfAbsent whether an order without a row may be taken (the flow; not a retry)
+   */
+  public Claim claim(
+      String orderId,
+      String orderNumber,
+      Instant modifiedOn,
+      Set<State> from,
+      boolean createIfAbsent,
+      String owner) {
+    Instant now = clock.instant();
+    if (createIfAbsent && find(orderId).isEmpty()) {
+      try (Connection c = db.connection();
+          PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO order_ledger (connection_id, order_id, order_number, state,"
+                      + " attempts, order_modified_on, claim_owner, created_at, updated_at)"
+                      + " VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)")) {
+        ps.setString(1, connectionId);
+        ps.setString(2, orderId);
+        ps.setString(3, orderNumber);
+        ps.setString(4, State.IN_PROGRESS.name());
+        ps.setTimestamp(5, Database.ts(modifiedOn));
+        ps.setString(6, owner);
+        ps.setTimestamp(7, Database.ts(now));
+        ps.setTimestamp(8, Database.ts(now));
+        ps.executeUpdate();
+        return new Claim(true, find(orderId).orElseThrow());
+      } catch (SQLException e) {
+        if (!isDuplicateKey(e)) {
+          throw new StoreException("cannot write the order ledger", e);
+        }
+        // another caller inserted it first: fall through to the conditional update
+      }
     }
-    markSkipped(orderId, null, null, null, why);
+    int changed =
+        transition(
+            orderId,
+            from,
+            "state = ?, claim_owner = ?, updated_at = ?",
+            State.IN_PROGRESS.name(),
+            owner,
+            Database.ts(now));
+    Optional<Entry> current = find(orderId);
+    return new Claim(changed == 1 && current.isPresent(), current.orElse(null));
+  }
+
+  /** Whether {@code owner} holds the order now (IN_PROGRESS under its claim). */
+  public boolean holds(String orderId, String owner) {
+    return !query(
+            "SELECT "
+                + COLUMNS
+                + " FROM order_ledger WHERE connection_id = ? AND order_id = ? AND state = ? AND"
+                + " claim_owner = ?",
+            connectionId,
+            orderId,
+            State.IN_PROGRESS.name(),
+            owner)
+        .isEmpty();
+  }
+
+  /**
+   * Gives back an order taken by {@code owner} without handling it (a retry whose order could not
+   * be fetched): it returns to {@code back}.
+   */
+  public boolean release(String orderId, String owner, State back, String why) {
+    return Sql.update(
+            db,
+            "order ledger",
+            "UPDATE order_ledger SET state = ?, claim_owner = NULL, last_error = COALESCE(?,"
+                + " last_error), updated_at = ? WHERE connection_id = ? AND order_id = ? AND state"
+                + " = ? AND claim_owner = ?",
+            back.name(),
+            ActivityLog.truncate(why, 1000),
+            Database.ts(clock.instant()),
+            connectionId,
+            orderId,
+            State.IN_PROGRESS.name(),
+            owner)
+        == 1;
+  }
+
+  /**
+   * The operator skips an order: atomically from one of {@code from} (never from IN_PROGRESS,
+   * BOOKED or SKIPPED); an order without a row gets a SKIPPED row. False when another caller
+   * changed it first.
+   */
+  public boolean skip(String orderId, String orderNumber, Set<State> from, String why) {
+    Instant now = clock.instant();
+    if (find(orderId).isEmpty()) {
+      try (Connection c = db.connection();
+          PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO order_ledger (connection_id, order_id, order_number, state,"
+                      + " attempts, last_error, created_at, updated_at) VALUES (?, ?, ?, ?, 0, ?,"
+                      + " ?, ?)")) {
+        ps.setString(1, connectionId);
+        ps.setString(2, orderId);
+        ps.setString(3, orderNumber);
+        ps.setString(4, State.SKIPPED.name());
+        ps.setString(5, ActivityLog.truncate(why, 1000));
+        ps.setTimestamp(6, Database.ts(now));
+        ps.setTimestamp(7, Database.ts(now));
+        ps.executeUpdate();
+        return true;
+      } catch (SQLException e) {
+        if (!isDuplicateKey(e)) {
+          throw new StoreException("cannot write the order ledger", e);
+        }
+      }
+    }
+    return transition(
+            orderId,
+            from,
+            "state = ?, claim_owner = NULL, outcome_unknown = FALSE, last_error = ?, updated_at = ?",
+            State.SKIPPED.name(),
+            ActivityLog.truncate(why, 1000),
+            Database.ts(now))
+        == 1;
+  }
+
+  /**
+   * Undoes an operator's skip: a SKIPPED order without an Exact document (not one Exact already
+   * had) becomes PARKED, to be retried by the operator. False when it is not such an order.
+   */
+  public boolean unskip(String orderId, String why) {
+    return Sql.update(
+            db,
+            "order ledger",
+            "UPDATE order_ledger SET state = ?, attempts = 0, last_error = ?, updated_at = ? WHERE"
+                + " connection_id = ? AND order_id = ? AND state = ? AND exact_document_id IS"
+                + " NULL",
+            State.PARKED.name(),
+            ActivityLog.truncate(why, 1000),
+            Database.ts(clock.instant()),
+            connectionId,
+            orderId,
+            State.SKIPPED.name())
+        == 1;
+  }
+
+  /**
+   * A graceful stop: the rows this process ({@code instance}) still holds become FAILED with an
+   * unknown outcome and are due at once, so the next start asks Exact about them first.
+   *
+   * @return their order ids
+   */
+  public List<String> releaseInstance(String instance) {
+    List<String> ids = new ArrayList<>();
+    for (Entry e :
+        query(
+            "SELECT "
+                + COLUMNS
+                + " FROM order_ledger WHERE connection_id = ? AND state = ? AND claim_owner LIKE ?",
+            connectionId,
+            State.IN_PROGRESS.name(),
+            instance + "/%")) {
+      if (Sql.update(
+              db,
+              "order ledger",
+              "UPDATE order_ledger SET state = ?, outcome_unknown = TRUE, last_error = ?,"
+                  + " claim_owner = NULL, updated_at = ? WHERE connection_id = ? AND order_id = ?"
+                  + " AND state = ? AND claim_owner LIKE ?",
+              State.FAILED.name(),
+              INTERRUPTED,
+              Database.ts(clock.instant()),
+              connectionId,
+              e.orderId(),
+              State.IN_PROGRESS.name(),
+              instance + "/%")
+          == 1) {
+        ids.add(e.orderId());
+      }
+    }
+    return ids;
+  }
+
+  private int transition(String orderId, Set<State> from, String set, Object... setArgs) {
+    if (from.isEmpty()) {
+      return 0;
+    }
+    StringBuilder sql =
+        new StringBuilder("UPDATE order_ledger SET ")
+            .append(set)
+            .append(" WHERE connection_id = ? AND order_id = ? AND state IN (");
+    Object[] args = new Object[setArgs.length + 2 + from.size()];
+    System.arraycopy(setArgs, 0, args, 0, setArgs.length);
+    int i = setArgs.length;
+    args[i++] = connectionId;
+    args[i++] = orderId;
+    boolean first = true;
+    for (State s : from) {
+      sql.append(first ? "?" : ", ?");
+      first = false;
+      args[i++] = s.name();
+    }
+    sql.append(')');
+    return Sql.update(db, "order ledger", sql.toString(), args);
+  }
+
+  private static boolean isDuplicateKey(SQLException e) {
+    // 23505: unique violation, the SQLState of H2 and PostgreSQL alike
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && "23505".equals(s.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -293,30 +530,36 @@ public final class OrderLedger {
    *
    * @return their order ids
    */
-  public List<String> recoverInterrupted(Duration stale) {
+  public List<String> recoverInterrupted(Duration stale, String ownInstance) {
     Instant before = clock.instant().minus(stale);
     List<String> ids = new ArrayList<>();
     for (Entry e :
         query(
             "SELECT "
                 + COLUMNS
-                + " FROM order_ledger WHERE connection_id = ? AND state = ? AND"
-                + " updated_at < ?",
+                + " FROM order_ledger WHERE connection_id = ? AND state = ? AND updated_at <= ? AND"
+                + " (claim_owner IS NULL OR claim_owner NOT LIKE ?)",
             connectionId,
             State.IN_PROGRESS.name(),
-            Database.ts(before))) {
-      ids.add(e.orderId());
-    }
-    for (String id : ids) {
-      update(
-          "UPDATE order_ledger SET state = ?, outcome_unknown = TRUE, last_error = ?, updated_at ="
-              + " ? WHERE connection_id = ? AND order_id = ? AND state = ?",
-          State.FAILED.name(),
-          "interrupted (the connector stopped while booking); Exact is asked before a new try",
-          Database.ts(clock.instant()),
-          connectionId,
-          id,
-          State.IN_PROGRESS.name());
+            Database.ts(before),
+            ownInstance + "/%")) {
+      // one conditional transition per row: only the caller that moves the row releases its key
+      if (Sql.update(
+              db,
+              "order ledger",
+              "UPDATE order_ledger SET state = ?, outcome_unknown = TRUE, last_error = ?,"
+                  + " claim_owner = NULL, updated_at = ? WHERE connection_id = ? AND order_id = ?"
+                  + " AND state = ? AND updated_at = ?",
+              State.FAILED.name(),
+              INTERRUPTED,
+              Database.ts(clock.instant()),
+              connectionId,
+              e.orderId(),
+              State.IN_PROGRESS.name(),
+              Database.ts(e.updatedAt()))
+          == 1) {
+        ids.add(e.orderId());
+      }
     }
     return ids;
   }

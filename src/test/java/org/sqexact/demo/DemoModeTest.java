@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -25,16 +22,10 @@ import org.sqexact.testing.ConnectorHarness;
 class DemoModeTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newHttpClient();
 
-  private JsonNode call(String base, String method, String path, int expectedStatus)
+  private JsonNode call(ConnectorHarness demo, String method, String path, int expectedStatus)
       throws Exception {
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create(base + path))
-                .method(method, HttpRequest.BodyPublishers.noBody())
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = demo.call(method, path);
     assertEquals(expectedStatus, r.statusCode(), method + " " + path + ": " + r.body());
     return JSON.readTree(r.body());
   }
@@ -46,7 +37,7 @@ class DemoModeTest {
     settings.put("connector.http-port", Integer.toString(ConnectorHarness.freePort()));
     settings.put("connector.demo-new-order-seconds", "0");
     try (ConnectorHarness demo = ConnectorHarness.start(settings, null)) {
-      String base = demo.baseUrl();
+      ConnectorHarness base = demo;
       // the demo polls on its own schedule (real time): wait until the API shows its work
       JsonNode counts =
           await()

@@ -8,9 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.builder.NotifyBuilder;
@@ -22,14 +19,9 @@ import org.sqexact.testing.Orders;
 class OperatorApiTest extends OrderFlowTestSupport {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newHttpClient();
 
-  private HttpResponse<String> call(String method, String path) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create(connector.baseUrl() + path))
-            .method(method, HttpRequest.BodyPublishers.noBody())
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+  private HttpResponse<String> call(String method, String path) {
+    return connector.call(method, path);
   }
 
   private JsonNode json(HttpResponse<String> r) throws Exception {

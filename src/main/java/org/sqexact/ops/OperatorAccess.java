@@ -1,0 +1,227 @@
+package org.sqexact.ops;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.auth.authentication.AuthenticationProvider;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.AuthenticationHandler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.Service;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
+import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.support.LifecycleStrategySupport;
+
+/**
+ * The one door of the connector's HTTP port: every request passes here before any route (the
+ * operator API, the metrics, the demo controls, a dashboard later). Only {@code /observe/health}
+ * answers without a login, and then with nothing but the status. A login is any of the {@link
+ * Authenticator}s: today the API token ({@code Authorization: Bearer}); a session cookie for a
+ * dashboard can be added beside it. Requests that change something (POST …) must come from no other
+ * web origin and carry {@code Content-Type: application/json}, so a web page the operator visits
+ * cannot send them. {@code /observe/info} tells only the version.
+ *
+ * <p>Installed as the embedded server's authentication handler (Camel's platform-http on Vert.x
+ * adds it to the router before the server listens and before every route).
+ */
+public final class OperatorAccess implements AuthenticationHandler {
+
+  /** Request header that carries who is acting into the routes; set here, never by the client. */
+  public static final String OPERATOR_HEADER = "Connector-Operator";
+
+  /** One way to log in. */
+  public interface Authenticator {
+    /** Who the request is from, or empty when this way of logging in does not apply. */
+    Optional<String> principal(HttpServerRequest request);
+  }
+
+  /** {@code Authorization: Bearer <token>}, compared in constant time. */
+  public static final class BearerToken implements Authenticator {
+    private final byte[] digest;
+
+    public BearerToken(String token) {
+      this.digest = sha256(token);
+    }
+
+    @Override
+    public Optional<String> principal(HttpServerRequest request) {
+      String auth = request.getHeader("Authorization");
+      if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        return Optional.empty();
+      }
+      // digests of equal length, compared without early exit: the time does not tell how much of
+      // a guess was right
+      boolean ok = MessageDigest.isEqual(digest, sha256(auth.substring(7).trim()));
+      return ok ? Optional.of("the API token") : Optional.empty();
+    }
+  }
+
+  private final List<Authenticator> authenticators;
+  private final CamelContext context;
+  private final String version;
+
+  public OperatorAccess(List<Authenticator> authenticators, CamelContext context, String version) {
+    this.authenticators = List.copyOf(authenticators);
+    this.context = context;
+    this.version = version;
+  }
+
+  /** Puts the door in front of the embedded HTTP server, before it starts listening. */
+  public void install() {
+    MainHttpServer existing = context.hasService(MainHttpServer.class);
+    if (existing != null) {
+      guard(existing.getConfiguration());
+    }
+    context.addLifecycleStrategy(
+        new LifecycleStrategySupport() {
+          @Override
+          public void onServiceAdd(CamelContext camel, Service service, Route route) {
+            if (service instanceof MainHttpServer server) {
+              guard(server.getConfiguration());
+            }
+          }
+        });
+  }
+
+  private void guard(VertxPlatformHttpServerConfiguration configuration) {
+    AuthenticationConfig auth = configuration.getAuthenticationConfig();
+    for (AuthenticationConfig.AuthenticationConfigEntry e : auth.getEntries()) {
+      if (e.getAuthenticationHandlerFactory() instanceof DoorFactory) {
+        return;
+      }
+    }
+    AuthenticationConfig.AuthenticationConfigEntry entry =
+        new AuthenticationConfig.AuthenticationConfigEntry();
+    entry.setPath("/*");
+    entry.setAuthenticationProviderFactory(vertx -> null);
+    entry.setAuthenticationHandlerFactory(new DoorFactory());
+    auth.getEntries().add(entry);
+    auth.setEnabled(true);
+  }
+
+  /** Hands this door to the server. */
+  private final class DoorFactory implements AuthenticationConfig.AuthenticationHandlerFactory {
+    @Override
+    public <T extends AuthenticationProvider> AuthenticationHandler createAuthenticationHandler(
+        T provider) {
+      return OperatorAccess.this;
+    }
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    request.headers().remove(OPERATOR_HEADER);
+    String path = ctx.normalizedPath();
+    Optional<String> principal = Optional.empty();
+    for (Authenticator a : authenticators) {
+      principal = a.principal(request);
+      if (principal.isPresent()) {
+        break;
+      }
+    }
+    if (principal.isEmpty()) {
+      if (request.method() == HttpMethod.GET
+          && (path.equals("/observe/health") || path.startsWith("/observe/health/"))) {
+        anonymousHealth(ctx);
+        return;
+      }
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"connector\"");
+      refuse(
+          ctx,
+          401,
+          "a login is required: send the API token as 'Authorization: Bearer <token>' (see the"
+              + " README: CONNECTOR_API_TOKEN)");
+      return;
+    }
+    HttpMethod method = request.method();
+    if (method != HttpMethod.GET && method != HttpMethod.HEAD && method != HttpMethod.OPTIONS) {
+      String problem = crossSiteProblem(request);
+      if (problem != null) {
+        refuse(ctx, 403, problem);
+        return;
+      }
+      String type = request.getHeader("Content-Type");
+      if (type == null
+          || !type.toLowerCase(Locale.ROOT).split(";")[0].trim().equals("application/json")) {
+        refuse(ctx, 415, "send 'Content-Type: application/json' with every " + method.name());
+        return;
+      }
+    }
+    if (path.equals("/observe/info") || path.startsWith("/observe/info/")) {
+      ctx.response()
+          .putHeader("Content-Type", "application/json")
+          .end("{\"version\":\"" + version + "\"}");
+      return;
+    }
+    String from = request.remoteAddress() == null ? "?" : request.remoteAddress().hostAddress();
+    request.headers().set(OPERATOR_HEADER, principal.get() + " from " + from);
+    ctx.next();
+  }
+
+  /** A request from a web page of another origin (CSRF), or null when it is not one. */
+  private static String crossSiteProblem(HttpServerRequest request) {
+    String site = request.getHeader("Sec-Fetch-Site");
+    if (site != null && !site.equals("same-origin") && !site.equals("none")) {
+      return "requests from other web sites are refused (Sec-Fetch-Site: " + site + ")";
+    }
+    String origin = request.getHeader("Origin");
+    if (origin == null) {
+      return null; // not sent by a browser's cross-origin request (curl, scripts)
+    }
+    String host = request.getHeader("Host");
+    if (host != null
+        && (origin.equalsIgnoreCase("http://" + host)
+            || origin.equalsIgnoreCase("https://" + host))) {
+      return null;
+    }
+    return "requests from other web origins are refused (Origin: " + origin + ")";
+  }
+
+  private void anonymousHealth(RoutingContext ctx) {
+    ctx.vertx()
+        .executeBlocking(
+            () -> {
+              Collection<HealthCheck.Result> results = HealthCheckHelper.invoke(context);
+              boolean down = false;
+              for (HealthCheck.Result r : results) {
+                down |= r.getState() == HealthCheck.State.DOWN;
+              }
+              return down;
+            },
+            false)
+        .onComplete(
+            r -> {
+              boolean down = r.failed() || r.result();
+              ctx.response()
+                  .setStatusCode(down ? 503 : 200)
+                  .putHeader("Content-Type", "application/json")
+                  .end(down ? "{\"status\":\"DOWN\"}" : "{\"status\":\"UP\"}");
+            });
+  }
+
+  private static void refuse(RoutingContext ctx, int status, String message) {
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .end("{\"error\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}");
+  }
+
+  private static byte[] sha256(String s) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
