@@ -1,0 +1,91 @@
+package org.sqexact.sandbox;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.support.PluginHelper;
+import org.sqexact.config.DemoBackend;
+
+/**
+ * The connector's demo backend ({@code META-INF/services/org.sqexact.config.DemoBackend}): starts
+ * the {@link DemoSandbox} and adds the demo controls, {@code sandbox/demo.camel.yaml} with the
+ * {@link DemoControls} bean, to the connector's Camel context. Camel Main collects the route
+ * builders bound here together with the routes under {@code routes/}.
+ */
+public final class SandboxDemoBackend implements DemoBackend {
+
+  /** The demo controls' routes, on the class path of this module only. */
+  static final String ROUTES = "classpath:sandbox/demo.camel.yaml";
+
+  @Override
+  public Running start(CamelContext context, int port, Clock clock) throws Exception {
+    DemoSandbox sandbox = DemoSandbox.start(port, clock);
+    try {
+      context.getRegistry().bind("demoSandbox", sandbox);
+      context.getRegistry().bind("demoControls", new DemoControls(sandbox));
+      int n = 0;
+      for (RoutesBuilder routes :
+          PluginHelper.getRoutesLoader(context)
+              .findRoutesBuilders(
+                  PluginHelper.getResourceLoader(context).resolveResource(ROUTES))) {
+        context.getRegistry().bind("demoRoutes" + n++, routes);
+      }
+    } catch (Exception | Error e) {
+      sandbox.close();
+      throw e;
+    }
+    return new Running() {
+      @Override
+      public String address() {
+        return "http://127.0.0.1:" + sandbox.port();
+      }
+
+      @Override
+      public URI squarespaceBaseUrl() {
+        return URI.create(sandbox.squarespaceBaseUrl());
+      }
+
+      @Override
+      public String squarespaceApiKey() {
+        return DemoSandbox.API_KEY;
+      }
+
+      @Override
+      public URI exactBaseUrl() {
+        return URI.create(sandbox.exactBaseUrl());
+      }
+
+      @Override
+      public String exactClientId() {
+        return DemoSandbox.CLIENT_ID;
+      }
+
+      @Override
+      public String exactClientSecret() {
+        return DemoSandbox.CLIENT_SECRET;
+      }
+
+      @Override
+      public String exactRefreshToken() {
+        return DemoSandbox.FIRST_REFRESH_TOKEN;
+      }
+
+      @Override
+      public int exactDivision() {
+        return DemoSandbox.DIVISION;
+      }
+
+      @Override
+      public void dripOrders(Duration interval) {
+        sandbox.shop().startDripping(interval);
+      }
+
+      @Override
+      public void close() {
+        sandbox.close();
+      }
+    };
+  }
+}
