@@ -23,16 +23,40 @@ import org.xml.sax.SAXException;
 /**
  * Exact Online's OData {@code $metadata} (EDMX, one file per service under {@code
  * /exact-edmx/<service>.xml} on the class path): which properties and navigation properties (line
- * collections) each entity type has, and their {@code Edm.*} types. Exact rejects a POST with a
- * property its entity type does not have, so the data mapper checks every field against this at
- * load time.
+ * collections) each entity type has, their {@code Edm.*} types and keys, and the entity sets. Exact
+ * rejects a POST with a property its entity type does not have, so the data mapper checks every
+ * field against this at load time. The one reader of these files: the contract test and the sandbox
+ * module's fake Exact use it too.
  */
 public final class Edmx {
 
-  /** One entity type: its properties (name → Edm type) and navigation properties. */
+  /** The services whose EDMX is vendored under {@code connector/src/main/resources/exact-edmx}. */
+  public static final List<String> SERVICES =
+      List.of(
+          "cashflow",
+          "crm",
+          "current",
+          "financial",
+          "inventory",
+          "logistics",
+          "sales",
+          "salesentry",
+          "salesinvoice",
+          "salesorder",
+          "sync",
+          "system",
+          "vat",
+          "webhooks");
+
+  /**
+   * One entity type: its properties (name → Edm type, in EDMX order, a base type's first) and
+   * navigation properties; {@code key} is its (first) key property, null when it has none.
+   */
   public record EntityType(
       String service,
+      String qualifiedName,
       String name,
+      String key,
       Map<String, String> properties,
       Map<String, EntityType> navigation) {
 
@@ -52,7 +76,7 @@ public final class Edmx {
   private final String service;
   private final Map<String, Element> entityTypeElements = new HashMap<>();
   private final Map<String, Element> associations = new HashMap<>();
-  private final Map<String, String> entitySets = new HashMap<>();
+  private final Map<String, String> entitySets = new LinkedHashMap<>();
   private final Map<String, EntityType> resolved = new HashMap<>();
 
   private Edmx(String service, Document document) {
@@ -81,16 +105,36 @@ public final class Edmx {
   }
 
   /** The EDMX of one service (e.g. {@code crm}), read once from the class path. */
-  /** The EDMX of one service (e.g. {@code crm}), parsed once. */
   public static Edmx service(String service) {
     return CACHE.computeIfAbsent(service, Edmx::read);
   }
 
   /** The entity type behind an entity set (e.g. {@code Accounts}), or null when unknown. */
-  /** The entity type of an entity set (e.g. {@code Accounts}), or null. */
   public synchronized EntityType entitySet(String entitySet) {
     String type = entitySets.get(entitySet);
     return type == null ? null : entityType(type);
+  }
+
+  /** Every entity set of the service (name → entity type), in EDMX order. */
+  public synchronized Map<String, EntityType> entitySets() {
+    Map<String, EntityType> sets = new LinkedHashMap<>();
+    entitySets.forEach(
+        (name, type) -> {
+          EntityType resolvedType = entityType(type);
+          if (resolvedType != null) {
+            sets.put(name, resolvedType);
+          }
+        });
+    return sets;
+  }
+
+  /** Every entity type of the service, with or without an entity set (line types, say). */
+  public synchronized List<EntityType> entityTypes() {
+    List<EntityType> types = new ArrayList<>();
+    for (String qualifiedName : entityTypeElements.keySet()) {
+      types.add(entityType(qualifiedName));
+    }
+    return types;
   }
 
   private EntityType entityType(String qualifiedName) {
@@ -104,20 +148,24 @@ public final class Edmx {
     }
     Map<String, String> properties = new LinkedHashMap<>();
     Map<String, EntityType> navigation = new LinkedHashMap<>();
+    String baseType = element.getAttribute("BaseType");
+    EntityType base = baseType.isEmpty() ? null : entityType(baseType);
+    String key = keyOf(element);
+    if (key == null && base != null) {
+      key = base.key();
+    }
     EntityType type =
         new EntityType(
             service,
+            qualifiedName,
             element.getAttribute("Name"),
+            key,
             Collections.unmodifiableMap(properties),
             Collections.unmodifiableMap(navigation));
     resolved.put(qualifiedName, type); // before the navigation targets: they may point back
-    String baseType = element.getAttribute("BaseType");
-    if (!baseType.isEmpty()) {
-      EntityType base = entityType(baseType);
-      if (base != null) {
-        properties.putAll(base.properties());
-        navigation.putAll(base.navigation());
-      }
+    if (base != null) {
+      properties.putAll(base.properties());
+      navigation.putAll(base.navigation());
     }
     for (Element child : children(element)) {
       if ("Property".equals(child.getLocalName())) {
@@ -131,6 +179,18 @@ public final class Edmx {
       }
     }
     return type;
+  }
+
+  /** The first {@code PropertyRef} of the type's {@code Key}, or null. */
+  private static String keyOf(Element entityType) {
+    for (Element child : children(entityType)) {
+      if ("Key".equals(child.getLocalName())) {
+        for (Element ref : children(child)) {
+          return ref.getAttribute("Name");
+        }
+      }
+    }
+    return null;
   }
 
   private EntityType navigationTarget(String relationship, String toRole) {

@@ -1,9 +1,13 @@
 /**
- * The built-in demo sandbox: {@link org.sqexact.sandbox.DemoSandbox} runs an in-process fake of the
- * Squarespace Commerce API ({@code /squarespace}) and of the Exact Online REST API ({@code /exact})
- * on one local port, seeded with "Demo Koffiebranderij" (seed files in {@code
- * src/main/resources/demo/}). It is a behavioural fake: the connector's real HTTP code runs against
- * it unchanged, only the base URLs differ.
+ * The demo's sandbox (module {@code sandbox}): {@link org.sqexact.sandbox.DemoSandbox} runs an
+ * in-process fake of the Squarespace Commerce API ({@code /squarespace}) and of the Exact Online
+ * REST API ({@code /exact}) on one local port, seeded with "Demo Koffiebranderij" (seed files in
+ * {@code sandbox/src/main/resources/demo/}). It is a behavioural fake: the connector's real HTTP
+ * code runs against it unchanged, only the base URLs differ. The connector finds it only when the
+ * demo runs, through {@link org.sqexact.sandbox.SandboxDemoBackend} (an {@link
+ * org.sqexact.config.DemoBackend}), which also adds the demo controls ({@code
+ * sandbox/demo.camel.yaml}, {@link org.sqexact.sandbox.DemoControls}). Entity types come from the
+ * connector's EDMX reader ({@link org.sqexact.mapping.Edmx}).
  *
  * <h2>Squarespace ({@link org.sqexact.sandbox.SquarespaceShop})</h2>
  *

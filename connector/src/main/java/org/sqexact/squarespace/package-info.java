@@ -1,0 +1,6 @@
+/**
+ * Squarespace's Commerce API as the connector uses it: the gateway every call passes through (API
+ * key, User-Agent, the pause after a 429), order pages by modification window with a watermark, the
+ * order and transactions models, and exact-decimal JSON reading.
+ */
+package org.sqexact.squarespace;
