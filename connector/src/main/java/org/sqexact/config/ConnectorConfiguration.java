@@ -1,22 +1,17 @@
 package org.sqexact.config;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.ProducerTemplate;
-import org.apache.camel.component.platform.http.PlatformHttpComponent;
-import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.Configuration;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
@@ -24,72 +19,43 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqexact.exact.DocumentType;
-import org.sqexact.exact.ExactApi;
-import org.sqexact.exact.ExactDivisionCheck;
-import org.sqexact.exact.ExactGateway;
-import org.sqexact.exact.ExactRateGovernor;
-import org.sqexact.exact.ExactReferenceData;
-import org.sqexact.exact.ExactTokenClient;
-import org.sqexact.exact.ExactTokenManager;
 import org.sqexact.mapping.DataMapper;
 import org.sqexact.mapping.MappingException;
-import org.sqexact.ops.AlertGrouping;
-import org.sqexact.ops.AlertNotices;
-import org.sqexact.ops.AlertSettings;
 import org.sqexact.ops.Alerts;
-import org.sqexact.ops.ConnectorHealthCheck;
-import org.sqexact.ops.ConnectorMetrics;
-import org.sqexact.ops.OperatorAccess;
-import org.sqexact.ops.OperatorApi;
-import org.sqexact.ops.OperatorHeaderFilter;
 import org.sqexact.ops.OrderClaims;
-import org.sqexact.ops.PollWatch;
-import org.sqexact.ops.Preflight;
-import org.sqexact.order.CustomerDirectory;
-import org.sqexact.order.CustomerResolver;
-import org.sqexact.order.DataMapperPayloads;
-import org.sqexact.order.DocumentBooker;
-import org.sqexact.order.DocumentLineAggregator;
-import org.sqexact.order.DocumentSettings;
-import org.sqexact.order.ExistenceCheck;
-import org.sqexact.order.ItemCatalog;
-import org.sqexact.order.OrderBatch;
-import org.sqexact.order.OrderEligibility;
-import org.sqexact.order.OrderFailures;
-import org.sqexact.order.OrderLines;
-import org.sqexact.order.OrderPayloads;
-import org.sqexact.order.OrderRetries;
-import org.sqexact.order.OrderTracker;
-import org.sqexact.order.PaymentConditions;
-import org.sqexact.order.RefundBooker;
-import org.sqexact.order.VatCodes;
-import org.sqexact.order.VatPolicy;
-import org.sqexact.squarespace.SquarespaceApi;
-import org.sqexact.squarespace.SquarespaceGateway;
-import org.sqexact.squarespace.SquarespaceOrderPages;
-import org.sqexact.squarespace.SquarespacePause;
 import org.sqexact.store.ActivityLog;
 import org.sqexact.store.ConnectionStore;
 import org.sqexact.store.ConnectionStore.ConnectionInfo;
 import org.sqexact.store.DataDirectory;
 import org.sqexact.store.Database;
 import org.sqexact.store.OrderLedger;
-import org.sqexact.store.RefundLedger;
 import org.sqexact.store.SecretBox;
 import org.sqexact.store.TokenStore;
 import org.sqexact.store.Watermarks;
 import org.sqexact.support.Sleeper;
 
 /**
- * Wires the connector's beans from the settings and binds them in Camel's registry under the names
- * the YAML routes use. Runs before the routes are loaded.
+ * The first of the connector's configuration classes ({@link #AREAS}, in the order Camel Main runs
+ * them): the settings (property placeholders and {@code mappings/}), time, the data directory, the
+ * demo's sandbox when no credential is set, and the state in the database. Binds them in Camel's
+ * registry for the areas that follow and the YAML routes. Runs before the routes are loaded.
  *
  * <p>Tests may bind a {@link Clock} named {@code connectorClock} and a {@link Sleeper} named {@code
  * connectorSleeper} first to control time.
  */
+@Configuration
 public final class ConnectorConfiguration implements CamelConfiguration {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConnectorConfiguration.class);
+
+  /** The connector's configuration classes, each binding what the next ones use. */
+  public static final List<Class<? extends CamelConfiguration>> AREAS =
+      List.of(
+          ConnectorConfiguration.class,
+          ExactConfiguration.class,
+          SquarespaceConfiguration.class,
+          OrderConfiguration.class,
+          OperationsConfiguration.class);
 
   /** Registry name of an optional clock that replaces the system clock (tests). */
   public static final String CLOCK = "connectorClock";
@@ -159,293 +125,46 @@ public final class ConnectorConfiguration implements CamelConfiguration {
     }
     ActivityLog activity =
         new ActivityLog(db, connection.id(), clock, settings.activityRetention());
-    Watermarks watermarks = new Watermarks(db, connection.id(), clock);
     OrderLedger ledger = new OrderLedger(db, connection.id(), clock);
     JdbcMessageIdRepository idempotent =
         new JdbcMessageIdRepository(db.dataSource(), connection.id());
     OrderClaims claims = new OrderClaims(ledger, idempotent);
     // closes the database after Camel stopped (routes first, so in-flight orders finish)
     context.addService(new Closer(claims, db, dataDir), true);
-    ProducerTemplate template = context.createProducerTemplate();
     Alerts alerts = new Alerts(activity, clock);
-    alerts.useTemplate(template);
+    alerts.useTemplate(context.createProducerTemplate());
 
-    // Exact Online
-    ExactRateGovernor governor =
-        new ExactRateGovernor(
-            clock,
-            sleeper,
-            settings.exactOrderSharePercent(),
-            settings.exactClientErrorStop(),
-            settings.exactRateMaxWait(),
-            alerts);
-    ExactTokenManager tokens =
-        new ExactTokenManager(
-            tokenStore,
-            new ExactTokenClient(
-                template,
-                settings.exactTokenUrl().toString(),
-                settings.exactClientId(),
-                settings.exactClientSecret()),
-            clock,
-            settings.exactMinRefreshInterval(),
-            settings.exactRefreshIdleWarning(),
-            settings.exactRefreshKeepAlive(),
-            alerts);
-    ExactApi exactApi = new ExactApi(template);
-    ExactDivisionCheck divisionCheck =
-        new ExactDivisionCheck(exactApi, settings.exactDivision(), alerts);
-    ExactReferenceData reference = new ExactReferenceData(exactApi);
-    registry.bind("exactRateGovernor", governor);
-    registry.bind("exactTokenManager", tokens);
-    registry.bind(
-        "exactGateway",
-        new ExactGateway(
-            tokens, governor, activity, clock, settings.exactRestUrl(), settings.exactDivision()));
-    registry.bind("exactApi", exactApi);
-    registry.bind("exactDivisionCheck", divisionCheck);
-    registry.bind("exactReferenceData", reference);
-
-    // Squarespace
-    SquarespacePause pause =
-        new SquarespacePause(
-            clock,
-            sleeper,
-            settings.squarespaceRateLimitPause(),
-            settings.squarespaceRateLimitPause().plusSeconds(10));
-    SquarespaceApi squarespaceApi = new SquarespaceApi(template);
-    registry.bind("squarespacePause", pause);
-    registry.bind(
-        "squarespaceGateway",
-        new SquarespaceGateway(
-            pause,
-            activity,
-            clock,
-            settings.squarespaceApiUrl(),
-            settings.squarespaceApiKey(),
-            settings.squarespaceUserAgent()));
-    registry.bind("squarespaceApi", squarespaceApi);
-    registry.bind(
-        "squarespaceOrderPages",
-        new SquarespaceOrderPages(
-            watermarks,
-            clock,
-            connection.ordersSince(),
-            withRefunded(orderSettings.paymentStates()),
-            Duration.ofMinutes(5),
-            Duration.ofSeconds(5)));
-
-    // the order flow
-    // an embedded database belongs to this process alone: an order it finds in progress at start
-    // was
-    // left by a dead process and is taken again at once; on a shared database others may hold it
-    OrderRetries retries =
-        new OrderRetries(
-            ledger,
-            idempotent,
-            clock,
-            settings.embeddedDb() ? Duration.ZERO : Duration.ofMinutes(10),
-            claims.instance());
-    OrderEligibility eligibility =
-        new OrderEligibility(orderSettings, connection.ordersSince(), ledger, retries);
-    OrderTracker tracker = new OrderTracker(orderSettings, ledger, activity);
-    ExistenceCheck existence =
-        new ExistenceCheck(exactApi, documentType, clock, Duration.ofMinutes(10));
-    OrderPayloads payloads = new DataMapperPayloads(dataMapper, settingsView(mappingSettings));
-    CustomerDirectory customers = new CustomerDirectory(exactApi, clock, Duration.ofSeconds(30));
-    ItemCatalog items = new ItemCatalog(exactApi, clock, Duration.ofSeconds(30));
-    VatCodes vatCodes = new VatCodes(exactApi);
-    VatPolicy vatPolicy =
-        new VatPolicy(mappingSettings.vatRules(), mappingSettings.standardVatRate(), vatCodes);
-    PaymentConditions paymentConditions =
-        new PaymentConditions(squarespaceApi, mappingSettings.map("payment-conditions"));
-    DocumentSettings documents =
-        new DocumentSettings(
-            documentType,
-            orderSettings.journal(),
-            orderSettings.warehouse(),
-            orderSettings.finaliseInvoices(),
-            mappingSettings.glRules(),
-            mappingSettings.text("gl-accounts", "default"),
-            mappingSettings.map("shipping-methods"),
-            reference,
-            mappingSettings.text("gl-accounts", "gift-card"));
-    Preflight preflight =
-        new Preflight(
-            orderSettings,
-            documents,
-            vatPolicy,
-            vatCodes,
-            reference,
-            paymentConditions,
-            items,
-            customers,
-            alerts,
-            clock);
+    registry.bind("connectorSettings", settings);
+    registry.bind(CLOCK, clock);
+    registry.bind(SLEEPER, sleeper);
+    registry.bind("connectorDataDirectory", dataDir);
+    registry.bind("connectorConnection", connection);
+    registry.bind("connectorDatabase", db);
+    registry.bind("connectorDataSource", db.dataSource());
     registry.bind("mappingSettings", mappingSettings);
-    registry.bind("dataMapper", dataMapper);
     registry.bind("orderSettings", orderSettings);
+    registry.bind("orderDocumentType", documentType);
+    registry.bind("dataMapper", dataMapper);
+    registry.bind("tokenStore", tokenStore);
+    registry.bind("activityLog", activity);
+    registry.bind("watermarks", new Watermarks(db, connection.id(), clock));
     registry.bind("orderLedger", ledger);
     registry.bind("orderIdempotentRepository", idempotent);
     registry.bind("orderClaims", claims);
-    registry.bind("orderRetries", retries);
-    registry.bind("orderEligibility", eligibility);
-    registry.bind("orderTracker", tracker);
-    registry.bind("existenceCheck", existence);
-    registry.bind("orderBatch", new OrderBatch(eligibility, existence, tracker, activity));
-    registry.bind("orderPayloads", payloads);
-    registry.bind("customerDirectory", customers);
-    registry.bind(
-        "customerResolver", new CustomerResolver(orderSettings, customers, payloads, activity));
-    registry.bind("itemCatalog", items);
-    registry.bind("vatCodes", vatCodes);
-    registry.bind("vatPolicy", vatPolicy);
-    registry.bind(
-        "orderLines",
-        new OrderLines(
-            orderSettings,
-            items,
-            vatCodes,
-            vatPolicy,
-            documentType == DocumentType.SALES_ENTRY,
-            squarespaceApi,
-            activity,
-            clock,
-            OrderLines.Options.from(mappingSettings)));
-    registry.bind("documentLineAggregator", new DocumentLineAggregator());
-    DocumentBooker booker =
-        new DocumentBooker(
-            documents, paymentConditions, payloads, exactApi, ledger, existence, activity);
-    registry.bind("documentBooker", booker);
-    registry.bind(
-        "refundBooker",
-        new RefundBooker(
-            documents,
-            orderSettings,
-            squarespaceApi,
-            exactApi,
-            ledger,
-            new RefundLedger(db, connection.id(), clock),
-            booker,
-            payloads,
-            items,
-            activity,
-            alerts));
-    registry.bind(
-        "orderFailures", new OrderFailures(ledger, activity, alerts, orderSettings.maxAttempts()));
-    registry.bind("preflight", preflight);
-
-    // operations
-    registry.bind("connectorSettings", settings);
-    registry.bind("connectorClock", clock);
-    registry.bind("connectorDatabase", db);
-    registry.bind("connectorDataSource", db.dataSource());
-    registry.bind("activityLog", activity);
-    registry.bind("watermarks", watermarks);
     registry.bind("alerts", alerts);
-    AlertSettings alertSettings =
-        AlertSettings.read(
-            new ConnectorSettings.Reader(key -> pc.resolveProperty(key).orElse(null)),
-            settings.httpPort());
-    registry.bind("alertGrouping", new AlertGrouping());
-    registry.bind("alertNotices", new AlertNotices(alertSettings, connection.id()));
-    pc.addOverrideProperty(
-        "alerts.group-millis", Long.toString(alertSettings.groupSeconds() * 1000L));
-    ConnectorMetrics metrics =
-        new ConnectorMetrics(meterRegistry(registry), clock, connection.id());
-    metrics.watchOrders(ledger);
-    metrics.watchBudget(governor, settings.exactDivision());
-    metrics.watchTokens(tokenStore);
-    activity.onApiCall(metrics::apiCall);
-    registry.bind(
-        "pollWatch",
-        new PollWatch(
-            clock, settings.pollInterval(), alertSettings.pollStalledIntervals(), alerts));
-    OperatorApi operatorApi =
-        new OperatorApi(
-            ledger,
-            activity,
-            alerts,
-            squarespaceApi,
-            eligibility,
-            idempotent,
-            tokens,
-            divisionCheck,
-            governor,
-            watermarks,
-            settings.exactDivision(),
-            template,
-            () -> {
-              items.markStale();
-              customers.markStale();
-            },
-            claims);
-    operatorApi.usePreflight(preflight);
-    registry.bind("operatorApi", operatorApi);
-    secureHttp(context, settings, dataDir);
-    HealthCheckRegistry health = HealthCheckRegistry.get(context);
-    if (health != null) {
-      health.register(new ConnectorHealthCheck(tokens, divisionCheck));
-    }
-    pc.addOverrideProperty(
-        "sync.poll-interval-millis", Long.toString(settings.pollInterval().toMillis()));
-    LOG.info(
-        "Connector '{}' set up: Exact Online division {} at {}, Squarespace at {}, orders booked as"
-            + " {}, database {}{}",
-        connection.id(),
-        settings.exactDivision(),
-        settings.exactBaseUrl(),
-        settings.squarespaceApiUrl(),
-        documentType.label() + "s",
-        settings.dbUrl().replaceAll("(?i)password=[^;&]*", "password=***"),
-        settings.demo() ? " (DEMO: built-in sandbox, no real shop or administration)" : "");
   }
 
   /**
-   * The meter registry behind /observe/metrics: Camel's Prometheus support takes the one bound as
-   * {@code metricsRegistry}, so the connector's own meters appear next to the routes' meters.
+   * The bean an earlier configuration class bound; a missing one is a mistake in {@link #AREAS}'s
+   * order, not a setting.
    */
-  private static MeterRegistry meterRegistry(Registry registry) {
-    MeterRegistry existing = registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class);
-    if (existing != null) {
-      return existing;
+  static <T> T bean(CamelContext context, String name, Class<T> type) {
+    T bean = context.getRegistry().lookupByNameAndType(name, type);
+    if (bean == null) {
+      throw new IllegalStateException(
+          "'" + name + "' is not bound yet: check the order of ConnectorConfiguration.AREAS");
     }
-    PrometheusMeterRegistry created = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    registry.bind("metricsRegistry", created);
-    return created;
-  }
-
-  /**
-   * The HTTP port's door: the API token (configured, or generated once in the data directory and
-   * printed once; the demo prints it at every start) guards every route; request headers never
-   * reach the routes.
-   */
-  private static void secureHttp(
-      CamelContext context, ConnectorSettings settings, DataDirectory dataDir) {
-    String token = settings.apiToken();
-    boolean show = settings.demo();
-    if (token == null) {
-      DataDirectory.Secret generated = dataDir.secret("api.token");
-      token = generated.value();
-      show |= generated.generated();
-    }
-    if (show) {
-      LOG.warn(
-          "Operator API token (kept in {}; send it as 'Authorization: Bearer <token>'): {}",
-          settings.apiToken() == null ? dataDir.path().resolve("api.token") : "CONNECTOR_API_TOKEN",
-          token);
-    }
-    String version = ConnectorConfiguration.class.getPackage().getImplementationVersion();
-    new OperatorAccess(
-            List.of(new OperatorAccess.BearerToken(token)),
-            context,
-            version == null ? "development" : version)
-        .install();
-    OperatorHeaderFilter filter = new OperatorHeaderFilter();
-    context.getRegistry().bind("operatorHeaderFilter", filter);
-    context
-        .getComponent("platform-http", PlatformHttpComponent.class)
-        .setHeaderFilterStrategy(filter);
+    return bean;
   }
 
   /** Stops start-up with one line when the operator port is taken. */
@@ -467,15 +186,6 @@ public final class ConnectorConfiguration implements CamelConfiguration {
     }
   }
 
-  /** The states polled: those booked, and REFUNDED so that refunds of booked orders are seen. */
-  private static java.util.List<String> withRefunded(java.util.List<String> states) {
-    java.util.List<String> out = new java.util.ArrayList<>(states);
-    if (!out.contains("REFUNDED")) {
-      out.add("REFUNDED");
-    }
-    return out;
-  }
-
   private static DocumentType documentType(OrderSettings orderSettings) {
     try {
       return DocumentType.fromSetting(orderSettings.documentType());
@@ -494,25 +204,13 @@ public final class ConnectorConfiguration implements CamelConfiguration {
       return DataMapper.load(
           settings.mappingsDir().resolve("exact-online.yaml"),
           name -> {
-            String key =
-                name.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+            String key = name.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
             Map<String, String> table = tables.map(key);
             return table.isEmpty() ? tables.map(name) : table;
           });
     } catch (MappingException e) {
       throw new SettingsException(e.getMessage().lines().findFirst().orElse(e.getMessage()));
     }
-  }
-
-  /** The settings file as the datamapper's {@code $settings}. */
-  private static Map<String, Object> settingsView(MappingSettings s) {
-    Map<String, Object> view = new LinkedHashMap<>();
-    view.put("journal", s.text("journal"));
-    view.put("warehouse", s.text("warehouse"));
-    view.put("documentType", s.text("document-type"));
-    view.put("paymentConditions", s.map("payment-conditions"));
-    view.put("shippingMethods", s.map("shipping-methods"));
-    return view;
   }
 
   /**

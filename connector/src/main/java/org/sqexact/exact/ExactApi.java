@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.apache.camel.CamelExecutionException;
-import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.sqexact.exact.ExactRateGovernor.Priority;
+import org.sqexact.support.GatewayCall;
 
 /**
  * What Java beans use to talk to Exact Online. Every call is sent to the {@code exact-call} route
@@ -87,35 +86,18 @@ public final class ExactApi {
       JsonNode body,
       Priority priority,
       boolean divisionScoped) {
-    Exchange ex;
-    try {
-      ex =
-          template.request(
-              "direct:exact-call",
-              e -> {
-                e.setProperty(ExactGateway.METHOD, method);
-                e.setProperty(ExactGateway.PATH, path);
-                e.setProperty(ExactGateway.QUERY, query);
-                e.setProperty(ExactGateway.BODY, body);
-                e.setProperty(ExactGateway.PRIORITY, priority);
-                e.setProperty(ExactGateway.DIVISION_SCOPED, divisionScoped);
-              });
-    } catch (CamelExecutionException e) {
-      throw unwrap(e);
-    }
-    if (ex.getException() != null) {
-      throw unwrap(ex.getException());
-    }
-    return ex.getMessage().getBody(JsonNode.class);
-  }
-
-  private static RuntimeException unwrap(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof ExactException e) {
-        return e;
-      }
-    }
-    return t instanceof RuntimeException r ? r : new IllegalStateException(t);
+    return GatewayCall.request(
+        template,
+        "direct:exact-call",
+        e -> {
+          e.setProperty(ExactGateway.METHOD, method);
+          e.setProperty(ExactGateway.PATH, path);
+          e.setProperty(ExactGateway.QUERY, query);
+          e.setProperty(ExactGateway.BODY, body);
+          e.setProperty(ExactGateway.PRIORITY, priority);
+          e.setProperty(ExactGateway.DIVISION_SCOPED, divisionScoped);
+        },
+        ExactException.class);
   }
 
   private static Page toPage(JsonNode response) {

@@ -1,9 +1,8 @@
 package org.sqexact.squarespace;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.CamelExecutionException;
-import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.sqexact.support.GatewayCall;
 
 /**
  * What Java beans use to talk to Squarespace. Every call goes to the {@code squarespace-call} route
@@ -39,33 +38,16 @@ public final class SquarespaceApi {
   }
 
   private JsonNode call(String method, String path, String query, JsonNode body, String key) {
-    Exchange ex;
-    try {
-      ex =
-          template.request(
-              "direct:squarespace-call",
-              e -> {
-                e.setProperty(SquarespaceGateway.METHOD, method);
-                e.setProperty(SquarespaceGateway.PATH, path);
-                e.setProperty(SquarespaceGateway.QUERY, query);
-                e.setProperty(SquarespaceGateway.BODY, body);
-                e.setProperty(SquarespaceGateway.IDEMPOTENCY_KEY, key);
-              });
-    } catch (CamelExecutionException e) {
-      throw unwrap(e);
-    }
-    if (ex.getException() != null) {
-      throw unwrap(ex.getException());
-    }
-    return ex.getMessage().getBody(JsonNode.class);
-  }
-
-  private static RuntimeException unwrap(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof SquarespaceException e) {
-        return e;
-      }
-    }
-    return t instanceof RuntimeException r ? r : new IllegalStateException(t);
+    return GatewayCall.request(
+        template,
+        "direct:squarespace-call",
+        e -> {
+          e.setProperty(SquarespaceGateway.METHOD, method);
+          e.setProperty(SquarespaceGateway.PATH, path);
+          e.setProperty(SquarespaceGateway.QUERY, query);
+          e.setProperty(SquarespaceGateway.BODY, body);
+          e.setProperty(SquarespaceGateway.IDEMPOTENCY_KEY, key);
+        },
+        SquarespaceException.class);
   }
 }

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -57,12 +54,8 @@ class MetricsTest extends OrderFlowTestSupport {
   }
 
   private String scrape() throws Exception {
-    HttpResponse<String> r =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create(connector.baseUrl() + "/observe/metrics"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+    // with the API token: every route but /observe/health needs it
+    HttpResponse<String> r = connector.call("GET", "/observe/metrics");
     assertEquals(200, r.statusCode());
     return r.body();
   }

@@ -3,6 +3,7 @@ package org.sqexact.sandbox;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.camel.Exchange;
+import org.apache.camel.Header;
 
 /**
  * What the demo lets a newcomer do by hand ({@code sandbox/demo.camel.yaml}, loaded only in the
@@ -21,8 +22,7 @@ public final class DemoControls {
   }
 
   /** POST /demo/exact/items/{code}: creates the item in the sandbox's Exact Online. */
-  public Map<String, Object> createItem(Exchange exchange) {
-    String code = exchange.getMessage().getHeader("code", String.class);
+  public Map<String, Object> createItem(@Header("code") String code) {
     var item = sandbox.exact().addItem(code, "Demo item " + code, "2", 19.95, 10);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("created", "item " + code + " in the sandbox's Exact Online");
@@ -32,8 +32,7 @@ public final class DemoControls {
   }
 
   /** POST /demo/squarespace/orders/{number}/pay: marks a pending sandbox order paid. */
-  public Map<String, Object> payOrder(Exchange exchange) {
-    String number = exchange.getMessage().getHeader("number", String.class);
+  public Map<String, Object> payOrder(@Header("number") String number, Exchange exchange) {
     var order = sandbox.shop().orderByNumber(number);
     if (order.isEmpty()) {
       exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 404);
