@@ -54,7 +54,6 @@ class MetricsTest extends OrderFlowTestSupport {
   }
 
   private String scrape() throws Exception {
-    // with the API token: every route but /observe/health needs it
     HttpResponse<String> r = connector.call("GET", "/observe/metrics");
     assertEquals(200, r.statusCode());
     return r.body();
