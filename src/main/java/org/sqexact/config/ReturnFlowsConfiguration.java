@@ -1,0 +1,80 @@
+package org.sqexact.config;
+
+import java.time.Clock;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.spi.Registry;
+import org.sqexact.exact.ExactApi;
+import org.sqexact.fulfilment.FulfilmentLedger;
+import org.sqexact.fulfilment.FulfilmentSettings;
+import org.sqexact.fulfilment.FulfilmentSync;
+import org.sqexact.ops.Alerts;
+import org.sqexact.squarespace.SquarespaceApi;
+import org.sqexact.stock.ExactStockPositions;
+import org.sqexact.stock.StockSettings;
+import org.sqexact.stock.StockStore;
+import org.sqexact.stock.StockSync;
+import org.sqexact.stock.VariantCatalog;
+import org.sqexact.store.ActivityLog;
+import org.sqexact.store.Database;
+import org.sqexact.store.Watermarks;
+
+/**
+ * Wires the flows from Exact Online back to Squarespace (stock, order status) from the beans {@link
+ * ConnectorConfiguration} bound, under the names the YAML routes use.
+ */
+final class ReturnFlowsConfiguration {
+
+  private ReturnFlowsConfiguration() {}
+
+  static void configure(CamelContext context, ConnectorSettings settings) {
+    PropertiesComponent pc = context.getPropertiesComponent();
+    Registry registry = context.getRegistry();
+    ConnectorSettings.Reader r =
+        new ConnectorSettings.Reader(key -> pc.resolveProperty(key).orElse(null));
+    boolean autoStart = r.bool("sync.auto-start", true);
+    Clock clock = registry.lookupByNameAndType(ConnectorConfiguration.CLOCK, Clock.class);
+    Database db = registry.lookupByNameAndType("connectorDatabase", Database.class);
+    ActivityLog activity = registry.lookupByNameAndType("activityLog", ActivityLog.class);
+    Alerts alerts = registry.lookupByNameAndType("alerts", Alerts.class);
+    ExactApi exact = registry.lookupByNameAndType("exactApi", ExactApi.class);
+    SquarespaceApi squarespace =
+        registry.lookupByNameAndType("squarespaceApi", SquarespaceApi.class);
+    Watermarks watermarks = registry.lookupByNameAndType("watermarks", Watermarks.class);
+    String connectionId = settings.connectionId();
+
+    // stock, Exact → Squarespace
+    StockSettings stock = StockSettings.load(r);
+    VariantCatalog catalog = new VariantCatalog(squarespace, clock, stock.catalogueRefresh());
+    StockStore stockStore = new StockStore(db, connectionId, clock);
+    registry.bind("stockSettings", stock);
+    registry.bind("variantCatalog", catalog);
+    registry.bind("stockStore", stockStore);
+    registry.bind(
+        "stockSync",
+        new StockSync(
+            new ExactStockPositions(exact, stock),
+            catalog,
+            stockStore,
+            squarespace,
+            stock,
+            activity,
+            alerts));
+    pc.addOverrideProperty("stock.schedule-active", Boolean.toString(stock.enabled() && autoStart));
+    pc.addOverrideProperty("stock.interval-millis", Long.toString(stock.interval().toMillis()));
+
+    // order status, Exact deliveries → Squarespace fulfilments
+    FulfilmentSettings fulfilment = FulfilmentSettings.load(r);
+    FulfilmentLedger fulfilments = new FulfilmentLedger(db, connectionId, clock);
+    registry.bind("fulfilmentSettings", fulfilment);
+    registry.bind("fulfilmentLedger", fulfilments);
+    registry.bind(
+        "fulfilmentSync",
+        new FulfilmentSync(
+            exact, squarespace, fulfilments, watermarks, fulfilment, activity, alerts));
+    pc.addOverrideProperty(
+        "fulfilment.schedule-active", Boolean.toString(fulfilment.enabled() && autoStart));
+    pc.addOverrideProperty(
+        "fulfilment.interval-millis", Long.toString(fulfilment.interval().toMillis()));
+  }
+}
