@@ -4,6 +4,8 @@ import java.time.Clock;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
+import org.sqexact.demo.DemoSandbox;
+import org.sqexact.demo.ReturnFlowControls;
 import org.sqexact.exact.ExactApi;
 import org.sqexact.fulfilment.FulfilmentLedger;
 import org.sqexact.fulfilment.FulfilmentSettings;
@@ -18,6 +20,8 @@ import org.sqexact.stock.VariantCatalog;
 import org.sqexact.store.ActivityLog;
 import org.sqexact.store.Database;
 import org.sqexact.store.Watermarks;
+import org.sqexact.webhook.NotificationLog;
+import org.sqexact.webhook.WebhookReceiver;
 
 /**
  * Wires the flows from Exact Online back to Squarespace (stock, order status) from the beans {@link
@@ -74,7 +78,24 @@ final class ReturnFlowsConfiguration {
             exact, squarespace, fulfilments, watermarks, fulfilment, activity, alerts));
     pc.addOverrideProperty(
         "fulfilment.schedule-active", Boolean.toString(fulfilment.enabled() && autoStart));
-    pc.addOverrideProperty(
-        "fulfilment.interval-millis", Long.toString(fulfilment.interval().toMillis()));
+    long fulfilmentMillis = fulfilment.interval().toMillis();
+    if (settings.demo() && "300".equals(r.optional("fulfilment.interval"))) {
+      fulfilmentMillis = 20_000; // the demo shows a delivery in the shop within seconds
+    }
+    pc.addOverrideProperty("fulfilment.interval-millis", Long.toString(fulfilmentMillis));
+
+    // webhooks (routes/webhooks.camel.yaml): secrets verify the senders
+    NotificationLog notifications = new NotificationLog(db, connectionId, clock);
+    registry.bind("notificationLog", notifications);
+    registry.bind(
+        "webhookReceiver",
+        new WebhookReceiver(
+            r.optional("squarespace.webhook-secret"),
+            r.optional("exact.webhook-secret"),
+            notifications,
+            activity));
+    registry.bind(
+        "returnFlowControls",
+        new ReturnFlowControls(registry.lookupByNameAndType("demoSandbox", DemoSandbox.class)));
   }
 }
