@@ -6,6 +6,7 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.sqexact.demo.DemoSandbox;
 import org.sqexact.demo.ReturnFlowControls;
+import org.sqexact.demo.ShopWebhooks;
 import org.sqexact.exact.ExactApi;
 import org.sqexact.fulfilment.FulfilmentLedger;
 import org.sqexact.fulfilment.FulfilmentSettings;
@@ -31,7 +32,7 @@ final class ReturnFlowsConfiguration {
 
   private ReturnFlowsConfiguration() {}
 
-  static void configure(CamelContext context, ConnectorSettings settings) {
+  static void configure(CamelContext context, ConnectorSettings settings) throws Exception {
     PropertiesComponent pc = context.getPropertiesComponent();
     Registry registry = context.getRegistry();
     ConnectorSettings.Reader r =
@@ -87,15 +88,36 @@ final class ReturnFlowsConfiguration {
     // webhooks (routes/webhooks.camel.yaml): secrets verify the senders
     NotificationLog notifications = new NotificationLog(db, connectionId, clock);
     registry.bind("notificationLog", notifications);
+    DemoSandbox sandbox = registry.lookupByNameAndType("demoSandbox", DemoSandbox.class);
+    String squarespaceSecret = r.optional("squarespace.webhook-secret");
+    if (sandbox != null && squarespaceSecret == null) {
+      // the demo shop subscribes to the connector's webhook, so new orders are booked at once
+      ShopWebhooks hooks =
+          ShopWebhooks.subscribe(
+              sandbox,
+              "http://127.0.0.1:"
+                  + r.text("connector.http-port", "8080")
+                  + "/webhooks/squarespace");
+      squarespaceSecret = hooks.secret();
+      context.addService(
+          new org.apache.camel.support.service.ServiceSupport() {
+            @Override
+            protected void doStart() {
+              hooks.start();
+            }
+
+            @Override
+            protected void doStop() {
+              hooks.close();
+            }
+          },
+          true);
+      registry.bind("demoShopWebhooks", hooks);
+    }
     registry.bind(
         "webhookReceiver",
         new WebhookReceiver(
-            r.optional("squarespace.webhook-secret"),
-            r.optional("exact.webhook-secret"),
-            notifications,
-            activity));
-    registry.bind(
-        "returnFlowControls",
-        new ReturnFlowControls(registry.lookupByNameAndType("demoSandbox", DemoSandbox.class)));
+            squarespaceSecret, r.optional("exact.webhook-secret"), notifications, activity));
+    registry.bind("returnFlowControls", new ReturnFlowControls(sandbox));
   }
 }

@@ -18,12 +18,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.sqexact.store.OrderLedger;
 import org.sqexact.testing.ConnectorHarness;
 
 /**
  * The demo shows the flows back to the shop: stock changed in the sandbox's Exact appears in the
- * sandbox shop, and a delivery in Exact marks the Squarespace order fulfilled with its tracking
- * number. Started as the README's first command starts it (no credentials).
+ * sandbox shop, a new shop order is booked by webhook before the next poll, and a delivery in Exact
+ * marks the Squarespace order fulfilled with its tracking number. Started as the README's first
+ * command starts it (no credentials).
  */
 class ReturnFlowsDemoTest {
 
@@ -60,6 +62,7 @@ class ReturnFlowsDemoTest {
     settings.put("connector.demo-new-order-seconds", "0");
     settings.put("stock.interval", "10");
     settings.put("fulfilment.interval", "10");
+    settings.put("sync.poll-interval", "3600"); // one poll at start: later orders come by webhook
     try (ConnectorHarness demo = ConnectorHarness.start(settings, null)) {
       String base = demo.baseUrl();
       DemoSandbox sandbox = demo.bean("demoSandbox", DemoSandbox.class);
@@ -80,6 +83,19 @@ class ReturnFlowsDemoTest {
               () ->
                   call(base, "GET", "/demo/squarespace/stock/MOL-HAND").path("shopStock").asLong()
                       == expected);
+
+      // webhook: a new order in the shop is booked at once, long before the next poll
+      String placed = sandbox.shop().placeRandomOrder().path("orderNumber").asText();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () ->
+                  demo.bean("orderLedger", OrderLedger.class)
+                      .findByIdOrNumber(placed)
+                      .map(e -> e.state() == OrderLedger.State.BOOKED)
+                      .orElse(false));
+      assertTrue(demo.bean("demoShopWebhooks", ShopWebhooks.class).sent() >= 1);
 
       // order status: a delivery in Exact marks the order fulfilled with its tracking number
       String number =
