@@ -63,6 +63,11 @@ public final class NotificationLog {
     }
   }
 
+  /** Forgets ids older than a week (Squarespace retries for at most 48 hours); returns how many. */
+  public int purgeExpired() {
+    return purgeOlderThan(Duration.ofDays(7));
+  }
+
   /** Forgets ids older than Squarespace's 48-hour retry window and more (housekeeping). */
   public int purgeOlderThan(Duration age) {
     try (Connection c = db.connection();
