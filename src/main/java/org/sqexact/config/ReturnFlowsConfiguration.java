@@ -21,6 +21,7 @@ import org.sqexact.stock.VariantCatalog;
 import org.sqexact.store.ActivityLog;
 import org.sqexact.store.Database;
 import org.sqexact.store.Watermarks;
+import org.sqexact.webhook.ExactWebhookSubscriptions;
 import org.sqexact.webhook.NotificationLog;
 import org.sqexact.webhook.WebhookReceiver;
 
@@ -118,6 +119,10 @@ final class ReturnFlowsConfiguration {
         "webhookReceiver",
         new WebhookReceiver(
             squarespaceSecret, r.optional("exact.webhook-secret"), notifications, activity));
+    registry.bind(
+        "exactWebhookSubscriptions",
+        new ExactWebhookSubscriptions(
+            exact, r.optional("exact.webhook-callback-url"), activity, alerts));
     registry.bind("returnFlowControls", new ReturnFlowControls(sandbox));
   }
 }

@@ -226,6 +226,35 @@ class WebhookTest extends OrderFlowTestSupport {
     assertTrue(stock != null, "the stock schedule exists (not started: sync.auto-start=false)");
   }
 
+  @Test
+  void theMissingExactSubscriptionsAreCreatedOnce() throws Exception {
+    String callback = "https://connector.example.nl/webhooks/exact";
+    settings.put("exact.webhook-callback-url", callback);
+    stubGet(
+        "webhooks/WebhookSubscriptions",
+        "{\"ID\":\"11111111-0000-4000-8000-000000000001\",\"CallbackURL\":\""
+            + callback
+            + "\",\"Topic\":\"StockPositions\"},"
+            + "{\"ID\":\"11111111-0000-4000-8000-000000000002\",\"CallbackURL\":\"https://other\","
+            + "\"Topic\":\"Items\"}");
+    exact.stubFor(
+        com.github.tomakehurst.wiremock.client.WireMock.post(
+                urlPathEqualTo(ExactStubs.REST + "webhooks/WebhookSubscriptions"))
+            .willReturn(
+                ExactStubs.json(201, "{\"d\":{\"ID\":\"11111111-0000-4000-8000-000000000003\"}}")));
+    start();
+
+    connector.template().sendBody("direct:exact-webhook-subscriptions", null);
+
+    java.util.List<String> topics = new java.util.ArrayList<>();
+    for (var r : posts("webhooks/WebhookSubscriptions")) {
+      var b = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.getBodyAsString());
+      assertEquals(callback, b.path("CallbackURL").asText());
+      topics.add(b.path("Topic").asText());
+    }
+    assertEquals(java.util.List.of("Items", "GoodsDeliveries"), topics);
+  }
+
   private static void stubOrder(ObjectNode order) {
     squarespace.stubFor(
         com.github.tomakehurst.wiremock.client.WireMock.get(
