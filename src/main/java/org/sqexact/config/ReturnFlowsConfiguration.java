@@ -8,12 +8,14 @@ import org.sqexact.demo.DemoSandbox;
 import org.sqexact.demo.ReturnFlowControls;
 import org.sqexact.demo.ShopWebhooks;
 import org.sqexact.exact.ExactApi;
+import org.sqexact.exact.ExactRateGovernor;
 import org.sqexact.fulfilment.FulfilmentLedger;
 import org.sqexact.fulfilment.FulfilmentSettings;
 import org.sqexact.fulfilment.FulfilmentSync;
 import org.sqexact.ops.Alerts;
 import org.sqexact.squarespace.SquarespaceApi;
 import org.sqexact.stock.ExactStockPositions;
+import org.sqexact.stock.OrdersFirst;
 import org.sqexact.stock.StockSettings;
 import org.sqexact.stock.StockStore;
 import org.sqexact.stock.StockSync;
@@ -48,6 +50,11 @@ final class ReturnFlowsConfiguration {
         registry.lookupByNameAndType("squarespaceApi", SquarespaceApi.class);
     Watermarks watermarks = registry.lookupByNameAndType("watermarks", Watermarks.class);
     String connectionId = settings.connectionId();
+    OrdersFirst ordersFirst =
+        new OrdersFirst(
+            registry.lookupByNameAndType("exactRateGovernor", ExactRateGovernor.class),
+            settings.exactDivision(),
+            clock);
 
     // stock, Exact → Squarespace
     StockSettings stock = StockSettings.load(r);
@@ -65,7 +72,8 @@ final class ReturnFlowsConfiguration {
             squarespace,
             stock,
             activity,
-            alerts));
+            alerts,
+            ordersFirst));
     pc.addOverrideProperty("stock.schedule-active", Boolean.toString(stock.enabled() && autoStart));
     pc.addOverrideProperty("stock.interval-millis", Long.toString(stock.interval().toMillis()));
 
@@ -77,7 +85,14 @@ final class ReturnFlowsConfiguration {
     registry.bind(
         "fulfilmentSync",
         new FulfilmentSync(
-            exact, squarespace, fulfilments, watermarks, fulfilment, activity, alerts));
+            exact,
+            squarespace,
+            fulfilments,
+            watermarks,
+            fulfilment,
+            activity,
+            alerts,
+            ordersFirst));
     pc.addOverrideProperty(
         "fulfilment.schedule-active", Boolean.toString(fulfilment.enabled() && autoStart));
     long fulfilmentMillis = fulfilment.interval().toMillis();

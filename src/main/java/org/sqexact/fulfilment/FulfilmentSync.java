@@ -50,6 +50,7 @@ public final class FulfilmentSync {
   private final FulfilmentSettings settings;
   private final ActivityLog activity;
   private final Alerts alerts;
+  private final org.sqexact.stock.OrdersFirst ordersFirst;
 
   public FulfilmentSync(
       ExactApi exact,
@@ -58,7 +59,9 @@ public final class FulfilmentSync {
       Watermarks watermarks,
       FulfilmentSettings settings,
       ActivityLog activity,
-      Alerts alerts) {
+      Alerts alerts,
+      org.sqexact.stock.OrdersFirst ordersFirst) {
+    this.ordersFirst = ordersFirst;
     this.exact = exact;
     this.squarespace = squarespace;
     this.ledger = ledger;
@@ -77,8 +80,13 @@ public final class FulfilmentSync {
    * becomes every claimed order still to be marked fulfilled.
    */
   public synchronized List<Fulfilment> collect(Exchange exchange) {
+    String wait = ordersFirst.reasonToWait();
     try {
-      collectDeliveries();
+      if (wait != null) {
+        activity.record(null, null, "deliveries read", "deferred", wait);
+      } else {
+        collectDeliveries();
+      }
       if (settings.invoicesDelivered()) {
         for (BookedOrder o : ledger.invoicesWithoutFulfilment(500)) {
           // a (direct) sales invoice means the goods left (exact-online-api.md §4.6): no tracking

@@ -37,6 +37,7 @@ public final class StockSync {
   private final StockSettings settings;
   private final ActivityLog activity;
   private final Alerts alerts;
+  private final OrdersFirst ordersFirst;
   private final Set<String> reportedDuplicates = new HashSet<>();
 
   public StockSync(
@@ -46,7 +47,9 @@ public final class StockSync {
       SquarespaceApi squarespace,
       StockSettings settings,
       ActivityLog activity,
-      Alerts alerts) {
+      Alerts alerts,
+      OrdersFirst ordersFirst) {
+    this.ordersFirst = ordersFirst;
     this.positions = positions;
     this.catalog = catalog;
     this.store = store;
@@ -63,6 +66,12 @@ public final class StockSync {
    */
   public synchronized List<Batch> plan(Exchange exchange) {
     List<Batch> batches = new ArrayList<>(store.pending());
+    String wait = ordersFirst.reasonToWait();
+    if (wait != null) {
+      activity.record(null, null, "stock read", "deferred", wait);
+      exchange.getMessage().setBody(batches);
+      return batches;
+    }
     Set<String> candidates;
     try {
       candidates = new LinkedHashSet<>(positions.refresh());

@@ -297,4 +297,28 @@ class StockSyncTest {
         "A",
         connector.bean("stockStore", StockStore.class).level("A").map(l -> "A").orElse("none"));
   }
+
+  @Test
+  void aStockRunLeavesTheLastCallsOfAMinuteToOrders() {
+    exact.stubFor(
+        get(urlPathEqualTo(POSITIONS))
+            .willReturn(
+                ExactStubs.withRateHeaders(
+                    aResponse()
+                        .withStatus(200)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(ExactStubs.page(position(10, "A", "1", "5"), null)),
+                    3,
+                    4900)));
+    inventory(variant("v-a", "A", false, 0));
+
+    runStock(); // Exact says: 3 calls left this minute
+    runStock(); // so the next run waits for the next interval
+
+    assertEquals(1, exact.findAll(getRequestedFor(urlPathEqualTo(POSITIONS))).size());
+    assertTrue(
+        connector.bean("activityLog", org.sqexact.store.ActivityLog.class).recent(null, 20).stream()
+            .anyMatch(
+                e -> e.outcome().equals("deferred") && e.message().contains("kept for orders")));
+  }
 }
