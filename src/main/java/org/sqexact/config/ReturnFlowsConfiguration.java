@@ -13,6 +13,9 @@ import org.sqexact.fulfilment.FulfilmentLedger;
 import org.sqexact.fulfilment.FulfilmentSettings;
 import org.sqexact.fulfilment.FulfilmentSync;
 import org.sqexact.ops.Alerts;
+import org.sqexact.order.VatCodes;
+import org.sqexact.product.ProductSettings;
+import org.sqexact.product.ProductSync;
 import org.sqexact.squarespace.SquarespaceApi;
 import org.sqexact.stock.ExactStockPositions;
 import org.sqexact.stock.OrdersFirst;
@@ -100,6 +103,23 @@ final class ReturnFlowsConfiguration {
       fulfilmentMillis = 20_000; // the demo shows a delivery in the shop within seconds
     }
     pc.addOverrideProperty("fulfilment.interval-millis", Long.toString(fulfilmentMillis));
+
+    // products, Exact items → Squarespace products (off by default)
+    ProductSettings products = ProductSettings.load(r);
+    registry.bind(
+        "productSync",
+        new ProductSync(
+            exact,
+            squarespace,
+            registry.lookupByNameAndType("vatCodes", VatCodes.class),
+            products,
+            activity,
+            ordersFirst,
+            clock));
+    pc.addOverrideProperty(
+        "products.schedule-active", Boolean.toString(products.enabled() && autoStart));
+    pc.addOverrideProperty(
+        "products.interval-millis", Long.toString(products.interval().toMillis()));
 
     // webhooks (routes/webhooks.camel.yaml): secrets verify the senders
     NotificationLog notifications = new NotificationLog(db, connectionId, clock);
