@@ -393,6 +393,8 @@ public final class ConnectorConfiguration implements CamelConfiguration {
     }
     pc.addOverrideProperty(
         "sync.poll-interval-millis", Long.toString(settings.pollInterval().toMillis()));
+    // flows from Exact back to the shop (stock, order status, webhooks): their own wiring
+    ReturnFlowsConfiguration.configure(context, settings);
     LOG.info(
         "Connector '{}' set up: Exact Online division {} at {}, Squarespace at {}, orders booked as"
             + " {}, database {}{}",
