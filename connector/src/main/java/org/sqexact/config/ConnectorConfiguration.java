@@ -55,6 +55,7 @@ public final class ConnectorConfiguration implements CamelConfiguration {
           ExactConfiguration.class,
           SquarespaceConfiguration.class,
           OrderConfiguration.class,
+          ReturnFlowsConfiguration.class,
           OperationsConfiguration.class);
 
   /** Registry name of an optional clock that replaces the system clock (tests). */

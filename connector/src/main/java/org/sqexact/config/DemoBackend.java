@@ -44,6 +44,13 @@ public interface DemoBackend {
     /** A new sample order arrives in the shop every {@code interval}. */
     void dripOrders(Duration interval);
 
+    /**
+     * The sandbox shop subscribes to the connector's webhook at {@code callbackUrl} (signed {@code
+     * order.create}/{@code order.update} notifications, sent while the Camel context runs), so a
+     * new order is booked before the next poll; the subscription's signing secret.
+     */
+    String subscribeShopWebhooks(String callbackUrl);
+
     @Override
     void close();
   }

@@ -20,6 +20,9 @@ final class DemoMode {
 
   private static final Logger LOG = LoggerFactory.getLogger(DemoMode.class);
 
+  /** Registry name of the running sandbox ({@link DemoBackend.Running}), bound only in the demo. */
+  static final String RUNNING = "demoBackend";
+
   /**
    * Settings that suit the sandbox's seed (key → {value in application.properties, demo value}),
    * used while the user has not changed them.
@@ -43,6 +46,7 @@ final class DemoMode {
         sandbox.exactClientSecret(),
         sandbox.exactRefreshToken(),
         sandbox.exactDivision());
+    context.getRegistry().bind(RUNNING, sandbox);
     PropertiesComponent pc = context.getPropertiesComponent();
     DEMO_DEFAULTS.forEach(
         (key, values) -> {

@@ -122,7 +122,8 @@ public final class SquarespaceGateway {
     } else if (status == 403) {
       text += " (the API key has no permission for this API; generate a key with it)";
     }
-    throw new SquarespaceException(text, status, false, null);
+    throw new SquarespaceException(text, status, false, null)
+        .withErrorSubtype(json == null ? null : json.path("subtype").asText(null));
   }
 
   public void connectionFailed(Exchange exchange) {

@@ -91,8 +91,8 @@ class ExactlyOnceTest extends OrderFlowTestSupport {
 
   private void retrySkipAndPollAtOnce() throws Exception {
     ObjectNode order = Orders.order("1060").line("ESPRESSO", "Espresso", 1, "12.10").total("2.10");
-    // the first attempt fails for a passing cause (503; a 4xx would park the order at once): the
-    // order FAILED and is tried again by a later poll
+    // the first attempt meets a passing failure (a refusal would park it at once): the order
+    // FAILED and is tried again by a later poll
     exact.stubFor(
         post(urlPathEqualTo(ExactStubs.REST + "salesorder/SalesOrders"))
             .willReturn(ExactStubs.json(503, ExactStubs.error("Tijdelijk niet beschikbaar"))));

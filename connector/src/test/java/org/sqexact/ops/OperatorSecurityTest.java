@@ -79,10 +79,13 @@ class OperatorSecurityTest extends OrderFlowTestSupport {
         assertEquals("{\"status\":\"UP\"}", r.body(), "health tells nothing but the status");
         continue;
       }
+      boolean signed = OperatorAccess.SIGNED_PATHS.contains(path);
       for (HttpRequest.Builder b : java.util.List.of(noToken, wrongToken)) {
         HttpResponse<String> r = send(b);
         assertEquals(401, r.statusCode(), call + ": " + r.body());
-        assertTrue(r.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
+        if (!signed) { // webhooks: no login, their signature is missing here
+          assertTrue(r.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
+        }
         checked++;
       }
     }

@@ -3,21 +3,26 @@ package org.sqexact.sandbox;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.service.ServiceSupport;
 import org.sqexact.config.DemoBackend;
 
 /**
  * The connector's demo backend ({@code META-INF/services/org.sqexact.config.DemoBackend}): starts
- * the {@link DemoSandbox} and adds the demo controls, {@code sandbox/demo.camel.yaml} with the
- * {@link DemoControls} bean, to the connector's Camel context. Camel Main collects the route
- * builders bound here together with the routes under {@code routes/}.
+ * the {@link DemoSandbox} and adds the demo controls, {@code sandbox/demo.camel.yaml} and {@code
+ * sandbox/demo-return-flows.camel.yaml} with their beans ({@link DemoControls}, {@link
+ * ReturnFlowControls}), to the connector's Camel context. Camel Main collects the route builders
+ * bound here together with the routes under {@code routes/}.
  */
 public final class SandboxDemoBackend implements DemoBackend {
 
   /** The demo controls' routes, on the class path of this module only. */
-  static final String ROUTES = "classpath:sandbox/demo.camel.yaml";
+  static final List<String> ROUTES =
+      List.of(
+          "classpath:sandbox/demo.camel.yaml", "classpath:sandbox/demo-return-flows.camel.yaml");
 
   @Override
   public Running start(CamelContext context, int port, Clock clock) throws Exception {
@@ -25,12 +30,15 @@ public final class SandboxDemoBackend implements DemoBackend {
     try {
       context.getRegistry().bind("demoSandbox", sandbox);
       context.getRegistry().bind("demoControls", new DemoControls(sandbox));
+      context.getRegistry().bind("returnFlowControls", new ReturnFlowControls(sandbox));
       int n = 0;
-      for (RoutesBuilder routes :
-          PluginHelper.getRoutesLoader(context)
-              .findRoutesBuilders(
-                  PluginHelper.getResourceLoader(context).resolveResource(ROUTES))) {
-        context.getRegistry().bind("demoRoutes" + n++, routes);
+      for (String resource : ROUTES) {
+        for (RoutesBuilder routes :
+            PluginHelper.getRoutesLoader(context)
+                .findRoutesBuilders(
+                    PluginHelper.getResourceLoader(context).resolveResource(resource))) {
+          context.getRegistry().bind("demoRoutes" + n++, routes);
+        }
       }
     } catch (Exception | Error e) {
       sandbox.close();
@@ -80,6 +88,31 @@ public final class SandboxDemoBackend implements DemoBackend {
       @Override
       public void dripOrders(Duration interval) {
         sandbox.shop().startDripping(interval);
+      }
+
+      @Override
+      public String subscribeShopWebhooks(String callbackUrl) {
+        ShopWebhooks hooks = ShopWebhooks.subscribe(sandbox, callbackUrl);
+        try {
+          context.addService(
+              new ServiceSupport() {
+                @Override
+                protected void doStart() {
+                  hooks.start();
+                }
+
+                @Override
+                protected void doStop() {
+                  hooks.close();
+                }
+              },
+              true);
+        } catch (Exception e) {
+          hooks.close();
+          throw new IllegalStateException("cannot start the sandbox shop's webhooks", e);
+        }
+        context.getRegistry().bind("demoShopWebhooks", hooks);
+        return hooks.secret();
       }
 
       @Override
