@@ -13,6 +13,7 @@ import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqexact.store.ActivityLog;
+import org.sqexact.support.PersonalValues;
 
 /**
  * Tells the operator at once: every alert is logged, written to the activity log, kept for the
@@ -48,7 +49,9 @@ public final class Alerts implements BiConsumer<String, String> {
   }
 
   /** Raises an alert, optionally about one order. */
-  public void raise(String code, String message, String orderId, String orderNumber) {
+  public void raise(String code, String rawMessage, String orderId, String orderNumber) {
+    // alerts leave the connector (e-mail, webhook): never with a personal value of the order
+    String message = PersonalValues.mask(rawMessage);
     Alert alert = new Alert(clock.instant(), code, message);
     synchronized (recent) {
       recent.addFirst(alert);
