@@ -32,6 +32,7 @@ public final class Alerts implements BiConsumer<String, String> {
   private final Clock clock;
   private final Deque<Alert> recent = new ArrayDeque<>();
   private volatile ProducerTemplate template;
+  private volatile java.util.function.Consumer<String> listener = code -> {};
 
   public Alerts(ActivityLog activity, Clock clock) {
     this.activity = activity;
@@ -48,11 +49,21 @@ public final class Alerts implements BiConsumer<String, String> {
     raise(code, message, null, null);
   }
 
+  /** Is told the code of every alert raised (the metrics count them). */
+  public void onRaise(java.util.function.Consumer<String> listener) {
+    this.listener = listener;
+  }
+
   /** Raises an alert, optionally about one order. */
   public void raise(String code, String rawMessage, String orderId, String orderNumber) {
     // alerts leave the connector (e-mail, webhook): never with a personal value of the order
     String message = PersonalValues.mask(rawMessage);
     Alert alert = new Alert(clock.instant(), code, message);
+    try {
+      listener.accept(code);
+    } catch (RuntimeException e) {
+      // metrics must never stop an alert
+    }
     synchronized (recent) {
       recent.addFirst(alert);
       while (recent.size() > KEEP) {
