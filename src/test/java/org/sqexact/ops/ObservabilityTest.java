@@ -149,4 +149,31 @@ class ObservabilityTest extends OrderFlowTestSupport {
     assertTrue(activity.recent("1001", 10).isEmpty());
     assertFalse(activity.recent("1002", 10).isEmpty());
   }
+
+  @Test
+  void aRouteTraceSwitchedOnAtRunTimeHoldsNoPersonalDataNorCredentials() {
+    settings.put("camel.trace.backlog-size", "1000");
+    start();
+    // a first order loads Exact's reference data, untraced
+    poll(
+        org.sqexact.testing.Orders.order("1041")
+            .line("ESPRESSO", "Espresso", 1, "12.10")
+            .total("2.10"));
+    BacklogTracer tracer =
+        connector.context().getCamelContextExtension().getContextPlugin(BacklogTracer.class);
+    assertFalse(tracer.isEnabled(), "standby until switched on");
+    tracer.setEnabled(true);
+    poll(
+        org.sqexact.testing.Orders.order("1042")
+            .line("ESPRESSO", "Espresso", 1, "12.10")
+            .total("2.10"));
+    String xml = tracer.dumpAllTracedMessagesAsXml();
+    assertTrue(xml.contains("<routeId>order-sync</routeId>"), "the order's steps are traced");
+    assertTrue(xml.contains("<routeId>exact-call</routeId>"), "the calls to Exact are traced");
+    for (String value :
+        java.util.List.of(
+            "Jansen", "Keizersgracht", "Amsterdam", "jan.jansen@example.nl", "Bearer", "AT1")) {
+      assertFalse(xml.contains(value), "the trace holds " + value);
+    }
+  }
 }
