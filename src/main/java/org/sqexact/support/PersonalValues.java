@@ -87,8 +87,11 @@ public final class PersonalValues {
     }
     for (String v : values) {
       if (out.toLowerCase(Locale.ROOT).contains(v.toLowerCase(Locale.ROOT))) {
+        // whole words only: the first name "Jan" is masked, "January" is not
         out =
-            Pattern.compile(Pattern.quote(v), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)
+            Pattern.compile(
+                    "(?<![\\p{L}\\p{N}])" + Pattern.quote(v) + "(?![\\p{L}\\p{N}])",
+                    Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)
                 .matcher(out)
                 .replaceAll(MASK);
       }
