@@ -41,6 +41,7 @@ import org.sqexact.ops.AlertSettings;
 import org.sqexact.ops.Alerts;
 import org.sqexact.ops.ConnectorHealthCheck;
 import org.sqexact.ops.ConnectorMetrics;
+import org.sqexact.ops.OperationsConfiguration;
 import org.sqexact.ops.OperatorAccess;
 import org.sqexact.ops.OperatorApi;
 import org.sqexact.ops.OperatorHeaderFilter;
@@ -395,6 +396,7 @@ public final class ConnectorConfiguration implements CamelConfiguration {
         "sync.poll-interval-millis", Long.toString(settings.pollInterval().toMillis()));
     // flows from Exact back to the shop (stock, order status, webhooks): their own wiring
     ReturnFlowsConfiguration.configure(context, settings);
+    new OperationsConfiguration().configure(context); // issue 10: privacy, backfill, health, alerts
     LOG.info(
         "Connector '{}' set up: Exact Online division {} at {}, Squarespace at {}, orders booked as"
             + " {}, database {}{}",
@@ -443,7 +445,7 @@ public final class ConnectorConfiguration implements CamelConfiguration {
     }
     String version = ConnectorConfiguration.class.getPackage().getImplementationVersion();
     new OperatorAccess(
-            List.of(new OperatorAccess.BearerToken(token)),
+            List.of(new OperatorAccess.BearerToken(token), new OperatorAccess.JolokiaBasic(token)),
             context,
             version == null ? "development" : version)
         .install();
