@@ -56,7 +56,9 @@ public final class ConnectorConfiguration implements CamelConfiguration {
           SquarespaceConfiguration.class,
           OrderConfiguration.class,
           ReturnFlowsConfiguration.class,
-          OperationsConfiguration.class);
+          OperationsConfiguration.class,
+          // issue 10: privacy, backfill, live/ready health, episode alerts (after the operator API)
+          org.sqexact.ops.OperationsConfiguration.class);
 
   /** Registry name of an optional clock that replaces the system clock (tests). */
   public static final String CLOCK = "connectorClock";

@@ -165,7 +165,7 @@ public final class OperationsConfiguration implements CamelConfiguration {
     }
     String version = OperationsConfiguration.class.getPackage().getImplementationVersion();
     new OperatorAccess(
-            List.of(new OperatorAccess.BearerToken(token)),
+            List.of(new OperatorAccess.BearerToken(token), new OperatorAccess.JolokiaBasic(token)),
             context,
             version == null ? "development" : version)
         .install();

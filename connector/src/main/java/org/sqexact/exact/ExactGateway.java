@@ -98,6 +98,8 @@ public final class ExactGateway {
    * typed exceptions. On success the body becomes the parsed JSON ({@code null} for 204).
    */
   public void complete(Exchange exchange) {
+    // the credential goes no further than the HTTP call: not through the flow, nor into a trace
+    exchange.getMessage().removeHeader("Authorization");
     Message m = exchange.getMessage();
     int status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
     String method = exchange.getProperty(METHOD, "GET", String.class);
@@ -163,6 +165,8 @@ public final class ExactGateway {
 
   /** The request failed without a response (doCatch in the route): classify it. */
   public void connectionFailed(Exchange exchange) {
+    // the credential goes no further than the HTTP call: not through the flow, nor into a trace
+    exchange.getMessage().removeHeader("Authorization");
     Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
     String method = exchange.getProperty(METHOD, "GET", String.class);
     String endpoint = endpointOf(exchange.getProperty(PATH, String.class));

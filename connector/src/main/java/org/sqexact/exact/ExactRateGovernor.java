@@ -55,6 +55,33 @@ public final class ExactRateGovernor {
   private final BiConsumer<String, String> alert;
   private final Map<Integer, DivisionState> divisions = new HashMap<>();
 
+  // calls made on a thread marked as background work (a backfill) go in at BACKGROUND priority,
+  // whatever their caller asks, and are counted
+  private static final ThreadLocal<java.util.concurrent.atomic.AtomicInteger> BACKGROUND_LANE =
+      new ThreadLocal<>();
+
+  /**
+   * Marks the calling thread's calls to Exact as background work (orders of the live poll go
+   * first), counting them in {@code counter}; {@code null} ends the mark.
+   */
+  public static void backgroundLane(java.util.concurrent.atomic.AtomicInteger counter) {
+    if (counter == null) {
+      BACKGROUND_LANE.remove();
+    } else {
+      BACKGROUND_LANE.set(counter);
+    }
+  }
+
+  /** Whether a background call would be let through today (the order reserve not reached). */
+  public synchronized boolean backgroundMayCall(int division) {
+    DivisionState s = state(division);
+    if (s.dailyRemaining < 0 || s.dailyReset == null || !clock.instant().isBefore(s.dailyReset)) {
+      return true;
+    }
+    int reserve = (int) Math.ceil(s.dailyLimit * orderSharePercent / 100.0);
+    return s.dailyRemaining - s.callsSinceHeaders > reserve;
+  }
+
   /**
    * @param orderSharePercent share of the daily budget only orders may use
    * @param clientErrorStop client errors per endpoint per hour after which the governor stops
@@ -89,13 +116,27 @@ public final class ExactRateGovernor {
     final Deque<Instant> recentCalls = new ArrayDeque<>(); // for pacing before headers are known
     final Map<String, Deque<Instant>> clientErrors = new HashMap<>();
     final Map<String, Instant> stoppedUntil = new HashMap<>();
+    final Deque<Instant> recent429s = new ArrayDeque<>();
+    boolean stormAlerted; // one alert per storm of 429s, not one per 429
+    boolean budgetAlerted; // one alert per day that the daily budget runs low
   }
+
+  /** 429s within this long make a storm worth an alert (the governor should prevent them). */
+  static final Duration STORM_WINDOW = Duration.ofMinutes(10);
+
+  /** This many 429s within {@link #STORM_WINDOW} make a storm. */
+  static final int STORM_COUNT = 3;
+
+  /** Below this share of the daily calls left, the operator is told (once a day). */
+  static final int BUDGET_LOW_PERCENT = 10;
 
   /**
    * Called before every call: waits while the minute's budget is used up, and refuses calls that
    * would breach the daily reserve or the client-error budget.
    */
-  public void acquire(int division, String endpoint, Priority priority) {
+  public void acquire(int division, String endpoint, Priority requested) {
+    java.util.concurrent.atomic.AtomicInteger lane = BACKGROUND_LANE.get();
+    Priority priority = lane != null ? Priority.BACKGROUND : requested;
     while (true) {
       Duration wait;
       synchronized (this) {
@@ -107,6 +148,9 @@ public final class ExactRateGovernor {
         if (wait.isZero()) {
           s.callsSinceHeaders++;
           s.recentCalls.addLast(now);
+          if (lane != null) {
+            lane.incrementAndGet();
+          }
           return;
         }
         if (wait.compareTo(maxWait) > 0) {
@@ -230,6 +274,7 @@ public final class ExactRateGovernor {
       java.util.function.Function<String, String> header) {
     String alertCode = null;
     String alertMessage = null;
+    java.util.List<String[]> episodeAlerts = new java.util.ArrayList<>();
     synchronized (this) {
       DivisionState s = state(division);
       Instant now = clock.instant();
@@ -254,6 +299,7 @@ public final class ExactRateGovernor {
         s.dailyRemaining = dailyRemaining;
         s.dailyReset = dailyReset != null ? Instant.ofEpochMilli(dailyReset) : nextUtcMidnight(now);
       }
+      episodes(s, division, status, now, episodeAlerts);
       if (status == 429) {
         Instant until;
         if (minutelyRemaining != null && minutelyRemaining <= 0 && s.minutelyReset != null) {
@@ -298,6 +344,62 @@ public final class ExactRateGovernor {
     if (alertCode != null) {
       LOG.error(alertMessage);
       alert.accept(alertCode, alertMessage);
+    }
+    for (String[] a : episodeAlerts) {
+      LOG.warn(a[1]);
+      alert.accept(a[0], a[1]);
+    }
+  }
+
+  /**
+   * Alerts that come once per episode, not once per call: a storm of 429s (ends when none came for
+   * {@link #STORM_WINDOW}), and the daily budget running low (ends when the day's budget is back).
+   */
+  private void episodes(
+      DivisionState s, int division, int status, Instant now, java.util.List<String[]> out) {
+    Instant windowStart = now.minus(STORM_WINDOW);
+    while (!s.recent429s.isEmpty() && s.recent429s.peekFirst().isBefore(windowStart)) {
+      s.recent429s.removeFirst();
+    }
+    if (status == 429) {
+      s.recent429s.addLast(now);
+      if (s.recent429s.size() >= STORM_COUNT && !s.stormAlerted) {
+        s.stormAlerted = true;
+        out.add(
+            new String[] {
+              "exact-rate-limit-storm",
+              s.recent429s.size()
+                  + " times 'too many requests' (429) from Exact Online for division "
+                  + division
+                  + " within "
+                  + STORM_WINDOW.toMinutes()
+                  + " minutes; another program may be using the same app and division, or the"
+                  + " limits changed"
+            });
+      }
+    } else if (s.recent429s.isEmpty()) {
+      s.stormAlerted = false;
+    }
+    if (s.dailyRemaining >= 0 && s.dailyLimit > 0) {
+      int low = (int) Math.ceil(s.dailyLimit * BUDGET_LOW_PERCENT / 100.0);
+      if (s.dailyRemaining <= low && !s.budgetAlerted) {
+        s.budgetAlerted = true;
+        out.add(
+            new String[] {
+              "exact-daily-budget-low",
+              "Exact Online's daily budget for division "
+                  + division
+                  + " is nearly spent: "
+                  + s.dailyRemaining
+                  + " of "
+                  + s.dailyLimit
+                  + " calls left until "
+                  + (s.dailyReset == null ? "midnight UTC" : s.dailyReset)
+                  + "; only orders are booked until then"
+            });
+      } else if (s.dailyRemaining > low) {
+        s.budgetAlerted = false;
+      }
     }
   }
 

@@ -37,6 +37,7 @@ public final class ExactTokenManager {
   private final Duration idleWarning;
   private final Duration keepAlive;
   private final BiConsumer<String, String> alert;
+  private volatile boolean refreshFailing;
   private final ReentrantLock lock = new ReentrantLock();
   private volatile Cached cached;
 
@@ -148,7 +149,20 @@ public final class ExactTokenManager {
             LOG.error("{}", e.getMessage());
             alert.accept("exact-reauthorization-required", e.getMessage());
             throw e;
+          } catch (RuntimeException e) {
+            // the token endpoint fails for a passing cause (5xx, timeout): told once per episode
+            if (!refreshFailing) {
+              refreshFailing = true;
+              alert.accept(
+                  "exact-token-refresh-failing",
+                  "Exact Online's token endpoint fails ("
+                      + e.getMessage()
+                      + "); no call to Exact"
+                      + " can be made until a refresh succeeds, which is tried with every call");
+            }
+            throw e;
           }
+          refreshFailing = false;
           Instant expiresAt = now.plus(r.expiresIn());
           // commit the rotated refresh token before the new access token is used
           row.write(r.refreshToken(), r.accessToken(), now, expiresAt);

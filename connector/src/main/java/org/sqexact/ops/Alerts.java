@@ -13,6 +13,7 @@ import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqexact.store.ActivityLog;
+import org.sqexact.support.PersonalValues;
 
 /**
  * Tells the operator at once: every alert is logged, written to the activity log, kept for the
@@ -31,6 +32,7 @@ public final class Alerts implements BiConsumer<String, String> {
   private final Clock clock;
   private final Deque<Alert> recent = new ArrayDeque<>();
   private volatile ProducerTemplate template;
+  private volatile java.util.function.Consumer<String> listener = code -> {};
 
   public Alerts(ActivityLog activity, Clock clock) {
     this.activity = activity;
@@ -47,9 +49,21 @@ public final class Alerts implements BiConsumer<String, String> {
     raise(code, message, null, null);
   }
 
+  /** Is told the code of every alert raised (the metrics count them). */
+  public void onRaise(java.util.function.Consumer<String> listener) {
+    this.listener = listener;
+  }
+
   /** Raises an alert, optionally about one order. */
-  public void raise(String code, String message, String orderId, String orderNumber) {
+  public void raise(String code, String rawMessage, String orderId, String orderNumber) {
+    // alerts leave the connector (e-mail, webhook): never with a personal value of the order
+    String message = PersonalValues.mask(rawMessage);
     Alert alert = new Alert(clock.instant(), code, message);
+    try {
+      listener.accept(code);
+    } catch (RuntimeException e) {
+      // metrics must never stop an alert
+    }
     synchronized (recent) {
       recent.addFirst(alert);
       while (recent.size() > KEEP) {

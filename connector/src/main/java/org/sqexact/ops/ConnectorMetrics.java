@@ -131,6 +131,39 @@ public final class ConnectorMetrics {
     }
   }
 
+  /** One alert raised, by its code (exact-reauthorization-required, order-parked …). */
+  public void alert(String code) {
+    Counter.builder("connector_alerts")
+        .description("Operator alerts raised, by code")
+        .tag("connection", connectionId)
+        .tag("code", code == null ? "?" : code)
+        .register(registry)
+        .increment();
+  }
+
+  /** The state of the backfill (1 for the current one) and its progress. */
+  public void watchBackfill(Backfill backfill) {
+    for (Backfill.State st : Backfill.State.values()) {
+      String name = st.name().toLowerCase(Locale.ROOT);
+      Gauge.builder(
+              "connector_backfill_state", () -> name.equals(backfill.status().get("state")) ? 1 : 0)
+          .description("The backfill's state (1 = current)")
+          .tag("connection", connectionId)
+          .tag("state", name)
+          .register(registry);
+    }
+    Gauge.builder("connector_backfill_orders", () -> (Integer) backfill.status().get("done"))
+        .description("Orders of the backfill handled so far")
+        .tag("connection", connectionId)
+        .tag("of", "done")
+        .register(registry);
+    Gauge.builder("connector_backfill_orders", () -> (Integer) backfill.status().get("total"))
+        .description("Orders of the backfill handled so far")
+        .tag("connection", connectionId)
+        .tag("of", "total")
+        .register(registry);
+  }
+
   private int count(State state) {
     Instant now = clock.instant();
     if (countsSource != null && Duration.between(countsAt, now).compareTo(COUNTS_MAX_AGE) >= 0) {

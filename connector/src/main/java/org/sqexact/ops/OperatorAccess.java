@@ -70,6 +70,48 @@ public final class OperatorAccess implements AuthenticationHandler {
     }
   }
 
+  /** Path of Jolokia (JMX over HTTP, for Hawtio) on the port ({@code camel.management}). */
+  public static final String JOLOKIA_PATH = "/observe/jolokia";
+
+  /**
+   * {@code Authorization: Basic} with any user name and the API token as password, for Jolokia
+   * only: Hawtio's connection dialog sends a user name and password.
+   */
+  public static final class JolokiaBasic implements Authenticator {
+    private final byte[] digest;
+
+    public JolokiaBasic(String token) {
+      this.digest = sha256(token);
+    }
+
+    @Override
+    public Optional<String> principal(HttpServerRequest request) {
+      String path = request.path();
+      if (path == null || !(path.equals(JOLOKIA_PATH) || path.startsWith(JOLOKIA_PATH + "/"))) {
+        return Optional.empty();
+      }
+      String auth = request.getHeader("Authorization");
+      if (auth == null || !auth.regionMatches(true, 0, "Basic ", 0, 6)) {
+        return Optional.empty();
+      }
+      String decoded;
+      try {
+        decoded =
+            new String(
+                java.util.Base64.getDecoder().decode(auth.substring(6).trim()),
+                StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        return Optional.empty();
+      }
+      int colon = decoded.indexOf(':');
+      if (colon < 0) {
+        return Optional.empty();
+      }
+      boolean ok = MessageDigest.isEqual(digest, sha256(decoded.substring(colon + 1)));
+      return ok ? Optional.of("the API token (Jolokia)") : Optional.empty();
+    }
+  }
+
   private final List<Authenticator> authenticators;
   private final CamelContext context;
   private final String version;
@@ -143,7 +185,7 @@ public final class OperatorAccess implements AuthenticationHandler {
     if (principal.isEmpty()) {
       if (request.method() == HttpMethod.GET
           && (path.equals("/observe/health") || path.startsWith("/observe/health/"))) {
-        anonymousHealth(ctx);
+        anonymousHealth(ctx, path);
         return;
       }
       ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"connector\"");
@@ -162,8 +204,13 @@ public final class OperatorAccess implements AuthenticationHandler {
         return;
       }
       String type = request.getHeader("Content-Type");
-      if (type == null
-          || !type.toLowerCase(Locale.ROOT).split(";")[0].trim().equals("application/json")) {
+      String mime = type == null ? "" : type.toLowerCase(Locale.ROOT).split(";")[0].trim();
+      // Jolokia clients (Hawtio) post JSON as text/json or text/plain; the origin check above
+      // still keeps other web sites out
+      boolean jolokia =
+          (path.equals(JOLOKIA_PATH) || path.startsWith(JOLOKIA_PATH + "/"))
+              && (mime.equals("text/json") || mime.equals("text/plain"));
+      if (!mime.equals("application/json") && !jolokia) {
         refuse(ctx, 415, "send 'Content-Type: application/json' with every " + method.name());
         return;
       }
@@ -198,11 +245,17 @@ public final class OperatorAccess implements AuthenticationHandler {
     return "requests from other web origins are refused (Origin: " + origin + ")";
   }
 
-  private void anonymousHealth(RoutingContext ctx) {
+  private void anonymousHealth(RoutingContext ctx, String path) {
     ctx.vertx()
         .executeBlocking(
             () -> {
-              Collection<HealthCheck.Result> results = HealthCheckHelper.invoke(context);
+              // live: the process and Camel run; ready: database, Exact token, division, pre-flight
+              Collection<HealthCheck.Result> results =
+                  path.endsWith("/live")
+                      ? HealthCheckHelper.invokeLiveness(context)
+                      : path.endsWith("/ready")
+                          ? HealthCheckHelper.invokeReadiness(context)
+                          : HealthCheckHelper.invoke(context);
               boolean down = false;
               for (HealthCheck.Result r : results) {
                 down |= r.getState() == HealthCheck.State.DOWN;

@@ -162,7 +162,7 @@ public final class OperatorApi {
       return error(exchange, 404, "order " + key + " is not known to the connector");
     }
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("order", e.map(this::view).orElse(null));
+    out.put("order", e.map(OperatorApi::view).orElse(null));
     out.put("activity", lines);
     return out;
   }
@@ -485,7 +485,7 @@ public final class OperatorApi {
     return counts;
   }
 
-  private Map<String, Object> view(Entry e) {
+  static Map<String, Object> view(Entry e) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("orderId", e.orderId());
     m.put("orderNumber", e.orderNumber());
@@ -505,7 +505,7 @@ public final class OperatorApi {
   }
 
   /** The order path parameter, or null when it is not a plausible order id or number. */
-  private static String orderKey(Exchange exchange) {
+  static String orderKey(Exchange exchange) {
     Object v = exchange.getMessage().getHeader("order");
     if (v instanceof List<?> l) {
       return null; // given twice: never guess which one is meant
@@ -514,7 +514,7 @@ public final class OperatorApi {
     return key != null && key.matches("[A-Za-z0-9-]{1,64}") ? key : null;
   }
 
-  private static Map<String, Object> badOrderKey(Exchange exchange) {
+  static Map<String, Object> badOrderKey(Exchange exchange) {
     return error(
         exchange,
         400,
@@ -567,7 +567,7 @@ public final class OperatorApi {
   }
 
   /** Who acts: the login the door let in (API token, later a dashboard user) and from where. */
-  private static String operator(Exchange exchange) {
+  static String operator(Exchange exchange) {
     Object v = exchange.getMessage().getHeader(OperatorAccess.OPERATOR_HEADER);
     if (v instanceof List<?> l && !l.isEmpty()) {
       v = l.get(0);
@@ -594,7 +594,7 @@ public final class OperatorApi {
     return m;
   }
 
-  private static Map<String, Object> error(Exchange exchange, int status, String message) {
+  static Map<String, Object> error(Exchange exchange, int status, String message) {
     exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("error", message);

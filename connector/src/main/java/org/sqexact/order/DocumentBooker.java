@@ -121,7 +121,9 @@ public final class DocumentBooker {
           "finalise",
           "failed",
           "booked, but processing the invoice failed (process it in Exact): " + e.getMessage());
-      LOG.warn("Invoice booked, but processing it failed: {}", e.getMessage());
+      LOG.warn(
+          "Invoice booked, but processing it failed: {}",
+          org.sqexact.support.PersonalValues.mask(e.getMessage()));
     }
   }
 

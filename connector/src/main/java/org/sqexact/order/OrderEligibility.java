@@ -17,7 +17,7 @@ import org.sqexact.store.OrderLedger.Entry;
 public final class OrderEligibility {
 
   private final OrderSettings settings;
-  private final Instant ordersSince;
+  private volatile Instant ordersSince;
   private final OrderLedger ledger;
   private final OrderRetries retries;
 
@@ -27,6 +27,21 @@ public final class OrderEligibility {
     this.ordersSince = ordersSince;
     this.ledger = ledger;
     this.retries = retries;
+  }
+
+  /**
+   * Moves {@code SYNC_ORDERS_SINCE} back to {@code since} (an operator's backfill of older orders),
+   * so the orders it takes are booked and, when they fail, tried again like any other.
+   */
+  public synchronized void widenSince(Instant since) {
+    if (since.isBefore(ordersSince)) {
+      ordersSince = since;
+    }
+  }
+
+  /** The moment before which orders are not touched. */
+  public Instant ordersSince() {
+    return ordersSince;
   }
 
   /** Why the order itself is not eligible, or null when it is. Does not look at the ledger. */

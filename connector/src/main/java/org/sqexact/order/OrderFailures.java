@@ -15,7 +15,8 @@ import org.sqexact.squarespace.SquarespaceException;
 import org.sqexact.store.ActivityLog;
 import org.sqexact.store.OrderLedger;
 import org.sqexact.support.Bodies;
-import org.sqexact.support.Redact;
+import org.sqexact.support.MessageTrail;
+import org.sqexact.support.PersonalValues;
 
 /**
  * The dead-letter end of the order flow: records why an order failed, in words a shop owner
@@ -78,20 +79,23 @@ public final class OrderFailures {
           state == OrderLedger.State.PARKED ? "parked" : "failed",
           reason);
       if (state == OrderLedger.State.PARKED) {
-        LOG.warn("Order parked: {}", reason);
+        LOG.warn("Order parked: {} (steps: {})", reason, MessageTrail.of(exchange));
         alerts.raise("order-parked", "Order #" + number + " is parked: " + reason, orderId, number);
       } else {
-        LOG.warn("Order failed, will be tried again: {}", reason);
+        LOG.warn(
+            "Order failed, will be tried again: {} (steps: {})", reason, MessageTrail.of(exchange));
       }
     } finally {
       MDC.remove("orderId");
       MDC.remove("orderNumber");
+      PersonalValues.clear();
     }
   }
 
   /** A plain reason for the shop owner. */
   static String reason(Throwable e, String number) {
-    return Redact.emails(plainReason(e, number));
+    // e-mails by their shape, and the names, streets … of this order that Exact may echo
+    return PersonalValues.mask(plainReason(e, number));
   }
 
   private static String plainReason(Throwable e, String number) {

@@ -10,6 +10,7 @@ import org.sqexact.squarespace.SquarespaceJson;
 import org.sqexact.squarespace.SquarespaceOrder;
 import org.sqexact.store.ActivityLog;
 import org.sqexact.store.OrderLedger;
+import org.sqexact.support.PersonalValues;
 
 /**
  * Opens and closes the handling of one order: reads it, puts its number in the log context, counts
@@ -44,6 +45,8 @@ public final class OrderTracker {
     exchange.setProperty(OrderKeys.YOUR_REF, yourRef(order.orderNumber()));
     MDC.put("orderId", order.id());
     MDC.put("orderNumber", order.orderNumber());
+    // what Exact echoes of this customer is masked in every text logged or stored from here on
+    PersonalValues.useOrder(json);
   }
 
   /** The reference the order carries in Exact: the order number with the optional prefix. */
@@ -97,5 +100,6 @@ public final class OrderTracker {
   public void end(Exchange exchange) {
     MDC.remove("orderId");
     MDC.remove("orderNumber");
+    PersonalValues.clear();
   }
 }

@@ -80,6 +80,8 @@ public final class SquarespaceGateway {
   }
 
   public void complete(Exchange exchange) {
+    // the credential goes no further than the HTTP call: not through the flow, nor into a trace
+    exchange.getMessage().removeHeader("Authorization");
     Message m = exchange.getMessage();
     int status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
     String method = exchange.getProperty(METHOD, "GET", String.class);
@@ -127,6 +129,8 @@ public final class SquarespaceGateway {
   }
 
   public void connectionFailed(Exchange exchange) {
+    // the credential goes no further than the HTTP call: not through the flow, nor into a trace
+    exchange.getMessage().removeHeader("Authorization");
     Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
     String method = exchange.getProperty(METHOD, "GET", String.class);
     String endpoint = endpointOf(exchange.getProperty(PATH, String.class));

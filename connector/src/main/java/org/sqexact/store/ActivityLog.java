@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
+import org.sqexact.support.PersonalValues;
 
 /**
  * Short log lines for the operator: one per order step and per API call. Only ids, numbers, states,
@@ -90,7 +91,8 @@ public final class ActivityLog {
       ps.setString(4, orderNumber);
       ps.setString(5, truncate(step, 64));
       ps.setString(6, truncate(outcome, 16));
-      ps.setString(7, truncate(message, 1000));
+      // the one door to the stored lines: no personal value of the order being handled gets in
+      ps.setString(7, truncate(PersonalValues.mask(message), 1000));
       ps.setString(8, call == null ? null : truncate(call.endpoint(), 255));
       setInt(ps, 9, call == null ? null : call.httpStatus());
       setInt(ps, 10, call == null ? null : (int) Math.min(Integer.MAX_VALUE, call.durationMs()));

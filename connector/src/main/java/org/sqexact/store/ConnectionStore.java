@@ -83,4 +83,20 @@ public final class ConnectionStore {
       throw new StoreException("cannot read or create connection " + id, e);
     }
   }
+
+  /** Moves the connection's orders-since back to {@code since} (a backfill); never forward. */
+  public void widenOrdersSince(String id, Instant since) {
+    try (Connection c = db.connection();
+        PreparedStatement u =
+            c.prepareStatement(
+                "UPDATE connection SET sync_orders_since = ? WHERE id = ? AND sync_orders_since >"
+                    + " ?")) {
+      u.setTimestamp(1, Database.ts(since));
+      u.setString(2, id);
+      u.setTimestamp(3, Database.ts(since));
+      u.executeUpdate();
+    } catch (java.sql.SQLException e) {
+      throw new StoreException("cannot move the connection's orders-since", e);
+    }
+  }
 }

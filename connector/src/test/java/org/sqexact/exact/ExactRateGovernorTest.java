@@ -187,4 +187,77 @@ class ExactRateGovernorTest {
     }
     assertEquals(2, requests("crm/Accounts").size());
   }
+
+  private static long alerts(ConnectorHarness h, String code) {
+    return h.bean("alerts", Alerts.class).recent().stream()
+        .filter(a -> a.code().equals(code))
+        .count();
+  }
+
+  @Test
+  void aStormOf429sIsOneAlertPerEpisode() {
+    try (ConnectorHarness h = ConnectorHarness.start(settings, clock)) {
+      ExactRateGovernor governor = h.bean("exactRateGovernor", ExactRateGovernor.class);
+      int division = Integer.parseInt(ExactStubs.DIVISION);
+      governor.record(division, "crm/Accounts", 429, name -> null);
+      governor.record(division, "crm/Accounts", 429, name -> null);
+      assertEquals(0, alerts(h, "exact-rate-limit-storm"), "two 429s are no storm yet");
+      for (int i = 0; i < 5; i++) {
+        governor.record(division, "crm/Accounts", 429, name -> null);
+      }
+      assertEquals(1, alerts(h, "exact-rate-limit-storm"), "one alert for the storm, not five");
+      // calm for longer than the window, then a new storm: a new alert
+      clock.advance(ExactRateGovernor.STORM_WINDOW.plusMinutes(1));
+      governor.record(division, "crm/Accounts", 200, name -> null);
+      for (int i = 0; i < 3; i++) {
+        governor.record(division, "crm/Accounts", 429, name -> null);
+      }
+      assertEquals(2, alerts(h, "exact-rate-limit-storm"));
+    }
+  }
+
+  @Test
+  void aNearlySpentDailyBudgetIsOneAlertPerDay() {
+    exact.stubFor(
+        get(urlPathEqualTo(ExactStubs.REST + "crm/Accounts"))
+            .willReturn(
+                ExactStubs.withRateHeaders(
+                    aResponse()
+                        .withStatus(200)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(ExactStubs.page("", null)),
+                    50,
+                    450))); // of 5,000: under 10 % left
+    settings.put("exact.rate.order-share-percent", "5");
+    try (ConnectorHarness h = ConnectorHarness.start(settings, clock)) {
+      for (int i = 0; i < 3; i++) {
+        read(h, "crm/Accounts", Priority.ORDERS);
+      }
+      assertEquals(1, alerts(h, "exact-daily-budget-low"));
+      String message =
+          h.bean("alerts", Alerts.class).recent().stream()
+              .filter(a -> a.code().equals("exact-daily-budget-low"))
+              .findFirst()
+              .orElseThrow()
+              .message();
+      assertTrue(message.contains("450 of 5000"), message);
+    }
+  }
+
+  @Test
+  void aFailingTokenEndpointIsOneAlertUntilARefreshSucceeds() {
+    exact.stubFor(
+        com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo("/api/oauth2/token"))
+            .willReturn(aResponse().withStatus(503).withBody("Service Unavailable")));
+    exact.stubFor(
+        get(urlPathEqualTo(ExactStubs.REST + "crm/Accounts"))
+            .willReturn(ExactStubs.json(200, ExactStubs.page("", null))));
+    try (ConnectorHarness h = ConnectorHarness.start(settings, clock)) {
+      for (int i = 0; i < 3; i++) {
+        assertThrows(RuntimeException.class, () -> read(h, "crm/Accounts", Priority.ORDERS));
+      }
+      assertEquals(1, alerts(h, "exact-token-refresh-failing"));
+      assertEquals(0, requests("crm/Accounts").size());
+    }
+  }
 }

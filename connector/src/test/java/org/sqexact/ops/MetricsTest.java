@@ -50,10 +50,15 @@ class MetricsTest extends OrderFlowTestSupport {
             metrics,
             "connector_exact_token_seconds_left\\{connection=\"default\",token=\"refresh\"\\}");
     assertTrue(refreshLeft > 29 * 86400 && refreshLeft <= 30 * 86400, "fresh refresh token");
+    assertEquals(
+        1.0,
+        value(metrics, "connector_alerts_total\\{code=\"order-parked\",connection=\"default\"\\}"));
     assertFalse(metrics.contains("@"), "nothing personal in the metrics");
+    assertFalse(metrics.contains("Jansen"), "nothing personal in the metrics");
   }
 
   private String scrape() throws Exception {
+    // behind the API token like everything on the port but health
     HttpResponse<String> r = connector.call("GET", "/observe/metrics");
     assertEquals(200, r.statusCode());
     return r.body();
