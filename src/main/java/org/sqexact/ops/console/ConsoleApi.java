@@ -82,6 +82,7 @@ public final class ConsoleApi {
   private final int division;
   private final Clock clock;
   private final Deque<Map<String, Object>> budgetSamples = new ArrayDeque<>();
+  private volatile String callbackUrl;
 
   public ConsoleApi(
       OperatorApi operatorApi,
@@ -242,6 +243,11 @@ public final class ConsoleApi {
     return out;
   }
 
+  /** The wizard's OAuth redirect URI, shown so the operator can register it with Exact. */
+  public void useCallbackUrl(String url) {
+    this.callbackUrl = url;
+  }
+
   /** Keeps the day budget as Exact last told it (called every minute). */
   public void sampleBudget() {
     ExactRateGovernor.Budget b = governor.budget(division);
@@ -272,6 +278,7 @@ public final class ConsoleApi {
     sq.put("keySet", squarespaceKeySet);
     sq.put("lastCall", lastCall("squarespace %"));
     out.put("squarespace", sq);
+    out.put("callbackUrl", callbackUrl);
     Map<String, Object> exact = new LinkedHashMap<>();
     TokenStore.Tokens t = tokens.read();
     if (t == null || t.refreshToken() == null) {

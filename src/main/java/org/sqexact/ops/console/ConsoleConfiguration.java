@@ -84,8 +84,7 @@ public final class ConsoleConfiguration {
     ExactDivisionCheck divisionCheck =
         registry.lookupByNameAndType("exactDivisionCheck", ExactDivisionCheck.class);
     registry.bind("consolePages", pages);
-    registry.bind(
-        "consoleApi",
+    ConsoleApi consoleApi =
         new ConsoleApi(
             registry.lookupByNameAndType("operatorApi", OperatorApi.class),
             registry.lookupByNameAndType("squarespaceApi", SquarespaceApi.class),
@@ -99,7 +98,8 @@ public final class ConsoleConfiguration {
             settings.mappingsDir(),
             settings.squarespaceApiKey() != null && !settings.squarespaceApiKey().isBlank(),
             settings.exactDivision(),
-            clock));
+            clock);
+    registry.bind("consoleApi", consoleApi);
     ConnectWizard wizard =
         new ConnectWizard(
             registry.lookupByNameAndType("squarespaceGateway", SquarespaceGateway.class),
@@ -124,6 +124,7 @@ public final class ConsoleConfiguration {
     if (!settings.demo()) {
       wizard.adoptStoredKey();
     }
+    consoleApi.useCallbackUrl(wizard.callbackUrl());
     registry.bind("connectWizard", wizard);
     return new Console(List.of(sessions), List.of(door));
   }
