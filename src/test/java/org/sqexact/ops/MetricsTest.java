@@ -54,12 +54,7 @@ class MetricsTest extends OrderFlowTestSupport {
   }
 
   private String scrape() throws Exception {
-    HttpResponse<String> r =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create(connector.baseUrl() + "/observe/metrics"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = connector.call("GET", "/observe/metrics");
     assertEquals(200, r.statusCode());
     return r.body();
   }

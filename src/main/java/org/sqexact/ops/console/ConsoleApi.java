@@ -381,7 +381,8 @@ public final class ConsoleApi {
         || k.contains("users")
         || k.contains("webhook-url")
         || k.contains("db-url")
-        || k.contains("email-to");
+        || k.contains("user") // SMTP and database logins, operators
+        || k.contains("email.to"); // people's addresses
   }
 
   private static Map<String, Object> fileVersion(Path file) {

@@ -86,6 +86,10 @@ public final class ConsoleDoor implements OperatorAccess.Entrance {
     // the OAuth callback's URL carries a code: never sent on as a Referer
     response.putHeader("Referrer-Policy", "no-referrer");
     HttpMethod method = request.method();
+    if (path.equals("/console") && method == HttpMethod.GET) {
+      response.putHeader("Location", "/console/").setStatusCode(302).end();
+      return true;
+    }
     if (path.equals("/console/login") && method == HttpMethod.GET) {
       loginPage(ctx, 200, null);
       return true;
