@@ -83,8 +83,9 @@ public final class ConsoleDoor implements OperatorAccess.Entrance {
     response.putHeader("Content-Security-Policy", CSP);
     response.putHeader("X-Content-Type-Options", "nosniff");
     response.putHeader("X-Frame-Options", "DENY");
-    // the OAuth callback's URL carries a code: never sent on as a Referer
-    response.putHeader("Referrer-Policy", "no-referrer");
+    // the OAuth callback's URL carries a code: never sent to another site as a Referer
+    // ("no-referrer" would make the browser send "Origin: null" with the forms)
+    response.putHeader("Referrer-Policy", "same-origin");
     HttpMethod method = request.method();
     if (path.equals("/console") && method == HttpMethod.GET) {
       response.putHeader("Location", "/console/").setStatusCode(302).end();
