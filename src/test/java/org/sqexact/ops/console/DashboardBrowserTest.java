@@ -33,6 +33,7 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.sqexact.store.ActivityLog;
 import org.sqexact.testing.ConnectorHarness;
 
 /**
@@ -260,6 +261,8 @@ class DashboardBrowserTest {
 
     // the connect wizard: Exact's consent (the sandbox consents at once) and back, then the
     // division
+    long renewedBefore =
+        api("GET", "/api/console/health").path("exact").path("refreshCount").asLong();
     browser.get(connector.baseUrl() + "/console/connect");
     ready();
     browser.findElement(By.id("exact-connect")).click();
@@ -270,10 +273,29 @@ class DashboardBrowserTest {
         ExpectedConditions.textToBePresentInElementLocated(
             By.id("division-result"), "Division 123456: OK"));
     screenshot("connect");
-    // the connector books with the new tokens, without a restart
+    // the new tokens are stored (encrypted) and the connector books with them, without a restart
+    JsonNode exact = api("GET", "/api/console/health").path("exact");
+    assertEquals(renewedBefore + 1, exact.path("refreshCount").asLong(), exact.toString());
+    assertTrue(exact.path("connected").asBoolean(), exact.toString());
+    // who connected is in the activity log
+    assertTrue(
+        connector.bean("activityLog", ActivityLog.class).recent(null, 100).stream()
+            .anyMatch(
+                a ->
+                    a.step().equals("connect exact")
+                        && a.outcome().equals("ok")
+                        && a.message().contains("authorised by the operator (user " + USER)),
+        "the consent is recorded with who gave it");
+    assertEquals(200, connector.call("POST", "/demo/squarespace/orders/1052/pay").statusCode());
+    assertEquals(202, connector.call("POST", "/api/poll").statusCode());
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> api("GET", "/api/orders/1052").path("order").path("state").asText(),
+            "booked"::equals);
     JsonNode status = api("GET", "/api/status");
     assertEquals("ok", status.path("exactToken").asText(), status.toString());
-    assertEquals(200, connector.call("GET", "/api/preflight").statusCode());
 
     // a forged callback (a state this connector never handed out) is refused
     browser.get(connector.baseUrl() + "/console/connect/exact/callback?code=stolen&state=forged");
