@@ -91,10 +91,11 @@ class ExactlyOnceTest extends OrderFlowTestSupport {
 
   private void retrySkipAndPollAtOnce() throws Exception {
     ObjectNode order = Orders.order("1060").line("ESPRESSO", "Espresso", 1, "12.10").total("2.10");
-    // the first attempt is refused by Exact: the order FAILED and is tried again by a later poll
+    // the first attempt fails for a passing cause (Exact unavailable; a 4xx refusal would park it
+    // at once): the order FAILED and is tried again by a later poll
     exact.stubFor(
         post(urlPathEqualTo(ExactStubs.REST + "salesorder/SalesOrders"))
-            .willReturn(ExactStubs.json(400, ExactStubs.error("Tijdelijk niet beschikbaar"))));
+            .willReturn(ExactStubs.json(503, ExactStubs.error("Tijdelijk niet beschikbaar"))));
     poll(order);
     assertEquals(OrderLedger.State.FAILED, ledger(order).state());
     clock.advance(Duration.ofMinutes(5)); // its pause is over: the poll may take it too

@@ -150,7 +150,7 @@ public final class ConsoleDoor implements OperatorAccess.Entrance {
 
   private void loginPage(RoutingContext ctx, int status, String problem) {
     String token = ConsoleSessions.randomToken();
-    ctx.response().addCookie(cookie(LOGIN_COOKIE, token, "/console/login", -1));
+    ctx.response().addCookie(cookie(ctx.request(), LOGIN_COOKIE, token, "/console/login", -1));
     String next = safeNext(ctx.request().getParam("next"));
     String page =
         new String(pages.resource("login.html"), StandardCharsets.UTF_8)
@@ -224,8 +224,9 @@ public final class ConsoleDoor implements OperatorAccess.Entrance {
                           String id = sessions.start(user);
                           LOG.info("Operator '{}' logged in to the dashboard from {}", user, from);
                           ctx.response()
-                              .addCookie(cookie(LOGIN_COOKIE, "", "/console/login", 0))
-                              .addCookie(cookie(ConsoleSessions.COOKIE, id, "/", -1))
+                              .addCookie(
+                                  cookie(ctx.request(), LOGIN_COOKIE, "", "/console/login", 0))
+                              .addCookie(cookie(ctx.request(), ConsoleSessions.COOKIE, id, "/", -1))
                               .putHeader("Location", safeNext(form.get("next")))
                               .setStatusCode(303)
                               .end();
@@ -263,7 +264,7 @@ public final class ConsoleDoor implements OperatorAccess.Entrance {
               }
               sessions.end(ConsoleSessions.sessionId(request));
               ctx.response()
-                  .addCookie(cookie(ConsoleSessions.COOKIE, "", "/", 0))
+                  .addCookie(cookie(ctx.request(), ConsoleSessions.COOKIE, "", "/", 0))
                   .putHeader("Location", "/console/login")
                   .setStatusCode(303)
                   .end();
@@ -297,10 +298,12 @@ public final class ConsoleDoor implements OperatorAccess.Entrance {
     }
   }
 
-  private Cookie cookie(String name, String value, String path, long maxAge) {
+  private Cookie cookie(
+      HttpServerRequest request, String name, String value, String path, long maxAge) {
     Cookie c = Cookie.cookie(name, value).setPath(path).setHttpOnly(true);
     c.setSameSite(CookieSameSite.LAX); // sent on the top-level redirect back from Exact's consent
-    if (secureCookies) {
+    // Secure when served over TLS: by this server, or behind a proxy at an https public URL
+    if (secureCookies || request.isSSL()) {
       c.setSecure(true);
     }
     if (maxAge >= 0) {
