@@ -272,6 +272,18 @@ class DashboardBrowserTest {
     wait.until(
         ExpectedConditions.textToBePresentInElementLocated(
             By.id("division-result"), "Division 123456: OK"));
+    // the Squarespace key: a wrong one refused by Squarespace, the right one checked and used
+    WebElement key = browser.findElement(By.id("squarespace-key"));
+    key.sendKeys("not-a-key");
+    browser.findElement(By.id("squarespace-save")).click();
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("squarespace-state"), "Squarespace refused this key"));
+    key.sendKeys("demo-squarespace-key");
+    browser.findElement(By.id("squarespace-save")).click();
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("squarespace-state"), "Connected to Demo Koffiebranderij"));
     screenshot("connect");
     // the new tokens are stored (encrypted) and the connector books with them, without a restart
     JsonNode exact = api("GET", "/api/console/health").path("exact");
