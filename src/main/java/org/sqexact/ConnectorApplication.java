@@ -24,6 +24,10 @@ public final class ConnectorApplication {
   private ConnectorApplication() {}
 
   public static void main(String... args) throws Exception {
+    if (args.length > 0 && args[0].equals("--hash-password")) {
+      System.exit(
+          org.sqexact.ops.console.PasswordHashCommand.run(System.in, System.out, System.err));
+    }
     if (args.length > 0 && args[0].equals("--dry-run")) {
       if (args.length < 2) {
         System.err.println("Usage: --dry-run <Squarespace order id or number>");

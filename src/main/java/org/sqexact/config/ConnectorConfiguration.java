@@ -48,6 +48,7 @@ import org.sqexact.ops.OperatorHeaderFilter;
 import org.sqexact.ops.OrderClaims;
 import org.sqexact.ops.PollWatch;
 import org.sqexact.ops.Preflight;
+import org.sqexact.ops.console.ConsoleConfiguration;
 import org.sqexact.order.CustomerDirectory;
 import org.sqexact.order.CustomerResolver;
 import org.sqexact.order.DataMapperPayloads;
@@ -387,7 +388,11 @@ public final class ConnectorConfiguration implements CamelConfiguration {
     operatorApi.usePreflight(preflight);
     registry.bind("operatorApi", operatorApi);
     registry.bind("demoControls", new DemoControls(sandbox));
-    secureHttp(context, settings, dataDir);
+    secureHttp(
+        context,
+        settings,
+        dataDir,
+        ConsoleConfiguration.configure(context, settings, tokenStore, box, connection.id(), clock));
     HealthCheckRegistry health = HealthCheckRegistry.get(context);
     if (health != null) {
       health.register(new ConnectorHealthCheck(tokens, divisionCheck));
@@ -429,7 +434,10 @@ public final class ConnectorConfiguration implements CamelConfiguration {
    * reach the routes.
    */
   private static void secureHttp(
-      CamelContext context, ConnectorSettings settings, DataDirectory dataDir) {
+      CamelContext context,
+      ConnectorSettings settings,
+      DataDirectory dataDir,
+      ConsoleConfiguration.Console console) {
     String token = settings.apiToken();
     boolean show = settings.demo();
     if (token == null) {
@@ -444,10 +452,13 @@ public final class ConnectorConfiguration implements CamelConfiguration {
           token);
     }
     String version = ConnectorConfiguration.class.getPackage().getImplementationVersion();
+    List<OperatorAccess.Authenticator> logins = new java.util.ArrayList<>();
+    logins.add(new OperatorAccess.BearerToken(token));
+    logins.add(
+        new OperatorAccess.JolokiaBasic(token)); // Hawtio: basic credentials, token as password
+    logins.addAll(console.authenticators()); // the dashboard's session cookie
     new OperatorAccess(
-            List.of(new OperatorAccess.BearerToken(token), new OperatorAccess.JolokiaBasic(token)),
-            context,
-            version == null ? "development" : version)
+            logins, console.entrances(), context, version == null ? "development" : version)
         .install();
     OperatorHeaderFilter filter = new OperatorHeaderFilter();
     context.getRegistry().bind("operatorHeaderFilter", filter);
