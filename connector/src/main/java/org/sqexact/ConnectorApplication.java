@@ -15,6 +15,10 @@ public final class ConnectorApplication {
   private ConnectorApplication() {}
 
   public static void main(String... args) {
+    if (args.length > 0 && args[0].equals("--hash-password")) {
+      System.exit(
+          org.sqexact.ops.console.PasswordHashCommand.run(System.in, System.out, System.err));
+    }
     boolean dryRun = args.length > 0 && args[0].equals("--dry-run");
     System.exit(
         dryRun

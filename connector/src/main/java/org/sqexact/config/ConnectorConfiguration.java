@@ -149,6 +149,7 @@ public final class ConnectorConfiguration implements CamelConfiguration {
     registry.bind("orderDocumentType", documentType);
     registry.bind("dataMapper", dataMapper);
     registry.bind("tokenStore", tokenStore);
+    registry.bind("secretBox", box); // the console's wizard encrypts the Squarespace key with it
     registry.bind("activityLog", activity);
     registry.bind("watermarks", new Watermarks(db, connection.id(), clock));
     registry.bind("orderLedger", ledger);

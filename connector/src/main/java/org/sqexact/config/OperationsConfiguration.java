@@ -33,6 +33,7 @@ import org.sqexact.ops.OperatorHeaderFilter;
 import org.sqexact.ops.OrderClaims;
 import org.sqexact.ops.PollWatch;
 import org.sqexact.ops.Preflight;
+import org.sqexact.ops.console.ConsoleConfiguration;
 import org.sqexact.order.CustomerDirectory;
 import org.sqexact.order.ItemCatalog;
 import org.sqexact.order.OrderEligibility;
@@ -41,6 +42,7 @@ import org.sqexact.store.ActivityLog;
 import org.sqexact.store.ConnectionStore.ConnectionInfo;
 import org.sqexact.store.DataDirectory;
 import org.sqexact.store.OrderLedger;
+import org.sqexact.store.SecretBox;
 import org.sqexact.store.TokenStore;
 import org.sqexact.store.Watermarks;
 
@@ -110,7 +112,17 @@ public final class OperationsConfiguration implements CamelConfiguration {
             bean(context, "orderClaims", OrderClaims.class));
     operatorApi.usePreflight(bean(context, "preflight", Preflight.class));
     registry.bind("operatorApi", operatorApi);
-    secureHttp(context, settings, bean(context, "connectorDataDirectory", DataDirectory.class));
+    secureHttp(
+        context,
+        settings,
+        bean(context, "connectorDataDirectory", DataDirectory.class),
+        ConsoleConfiguration.configure(
+            context,
+            settings,
+            bean(context, "tokenStore", TokenStore.class),
+            bean(context, "secretBox", SecretBox.class),
+            connection.id(),
+            clock));
     HealthCheckRegistry health = HealthCheckRegistry.get(context);
     if (health != null) {
       health.register(new ConnectorHealthCheck(tokens, divisionCheck));
@@ -149,7 +161,10 @@ public final class OperationsConfiguration implements CamelConfiguration {
    * reach the routes.
    */
   private static void secureHttp(
-      CamelContext context, ConnectorSettings settings, DataDirectory dataDir) {
+      CamelContext context,
+      ConnectorSettings settings,
+      DataDirectory dataDir,
+      ConsoleConfiguration.Console console) {
     String token = settings.apiToken();
     boolean show = settings.demo();
     if (token == null) {
@@ -164,10 +179,13 @@ public final class OperationsConfiguration implements CamelConfiguration {
           token);
     }
     String version = OperationsConfiguration.class.getPackage().getImplementationVersion();
+    List<OperatorAccess.Authenticator> logins = new java.util.ArrayList<>();
+    logins.add(new OperatorAccess.BearerToken(token));
+    logins.add(
+        new OperatorAccess.JolokiaBasic(token)); // Hawtio: basic credentials, token as password
+    logins.addAll(console.authenticators()); // the dashboard's session cookie
     new OperatorAccess(
-            List.of(new OperatorAccess.BearerToken(token), new OperatorAccess.JolokiaBasic(token)),
-            context,
-            version == null ? "development" : version)
+            logins, console.entrances(), context, version == null ? "development" : version)
         .install();
     OperatorHeaderFilter filter = new OperatorHeaderFilter();
     context.getRegistry().bind("operatorHeaderFilter", filter);

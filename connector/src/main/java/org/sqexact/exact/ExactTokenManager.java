@@ -58,6 +58,11 @@ public final class ExactTokenManager {
     this.alert = alert;
   }
 
+  /** Forgets the token held in memory: the connect wizard stored new ones (read at next use). */
+  public void forgetCachedToken() {
+    cached = null;
+  }
+
   /** A valid access token, refreshed first when the current one is 570 s old or more. */
   public String accessToken() {
     Cached c = cached;

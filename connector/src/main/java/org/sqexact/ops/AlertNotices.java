@@ -191,6 +191,7 @@ public final class AlertNotices {
   }
 
   private String orderLink(String orderNumber) {
-    return settings.publicUrl() + "/api/orders/" + orderNumber;
+    // the dashboard's page of the order: its state, reason and trace, with Retry and Skip
+    return settings.publicUrl() + "/console/order?n=" + orderNumber;
   }
 }

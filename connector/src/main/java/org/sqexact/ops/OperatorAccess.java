@@ -47,6 +47,22 @@ public final class OperatorAccess implements AuthenticationHandler {
   public interface Authenticator {
     /** Who the request is from, or empty when this way of logging in does not apply. */
     Optional<String> principal(HttpServerRequest request);
+
+    /**
+     * Why a request that changes something (POST …) is refused although this login let it in (a
+     * session's CSRF token missing), or null.
+     */
+    default String refusal(HttpServerRequest request) {
+      return null;
+    }
+  }
+
+  /**
+   * Answers some requests itself before any login is asked (the dashboard's login page): true when
+   * it answered.
+   */
+  public interface Entrance {
+    boolean handle(RoutingContext ctx);
   }
 
   /** {@code Authorization: Bearer <token>}, compared in constant time. */
@@ -113,11 +129,21 @@ public final class OperatorAccess implements AuthenticationHandler {
   }
 
   private final List<Authenticator> authenticators;
+  private final List<Entrance> entrances;
   private final CamelContext context;
   private final String version;
 
   public OperatorAccess(List<Authenticator> authenticators, CamelContext context, String version) {
+    this(authenticators, List.of(), context, version);
+  }
+
+  public OperatorAccess(
+      List<Authenticator> authenticators,
+      List<Entrance> entrances,
+      CamelContext context,
+      String version) {
     this.authenticators = List.copyOf(authenticators);
+    this.entrances = List.copyOf(entrances);
     this.context = context;
     this.version = version;
   }
@@ -175,10 +201,17 @@ public final class OperatorAccess implements AuthenticationHandler {
       ctx.next();
       return;
     }
+    for (Entrance e : entrances) {
+      if (e.handle(ctx)) {
+        return;
+      }
+    }
     Optional<String> principal = Optional.empty();
+    Authenticator by = null;
     for (Authenticator a : authenticators) {
       principal = a.principal(request);
       if (principal.isPresent()) {
+        by = a;
         break;
       }
     }
@@ -212,6 +245,11 @@ public final class OperatorAccess implements AuthenticationHandler {
               && (mime.equals("text/json") || mime.equals("text/plain"));
       if (!mime.equals("application/json") && !jolokia) {
         refuse(ctx, 415, "send 'Content-Type: application/json' with every " + method.name());
+        return;
+      }
+      String refusal = by.refusal(request);
+      if (refusal != null) {
+        refuse(ctx, 403, refusal);
         return;
       }
     }

@@ -34,7 +34,7 @@ public final class SquarespaceGateway {
   private final ActivityLog activity;
   private final Clock clock;
   private final String apiUrl;
-  private final String apiKey;
+  private volatile String apiKey;
   private final String userAgent;
 
   public SquarespaceGateway(
@@ -50,6 +50,11 @@ public final class SquarespaceGateway {
     this.apiUrl = apiUrl.toString();
     this.apiKey = apiKey;
     this.userAgent = userAgent;
+  }
+
+  /** The key the connect wizard checked: used from the next call on, without a restart. */
+  public void useApiKey(String key) {
+    this.apiKey = key;
   }
 
   public void prepare(Exchange exchange) {

@@ -70,13 +70,13 @@ class AlertDeliveryTest extends OrderFlowTestSupport {
     assertTrue(message.getSubject().contains("Order #1053 is parked"), message.getSubject());
     String text = GreenMailUtil.getBody(message);
     assertTrue(text.contains("SKU 'POSTER-A2'"), text);
-    assertTrue(text.contains("https://connector.shop.example/api/orders/1053"), text);
+    assertTrue(text.contains("https://connector.shop.example/console/order?n=1053"), text);
     assertFalse(text.contains("@"), "no e-mail address of the customer: " + text);
 
     await().atMost(Duration.ofSeconds(20)).until(() -> webhookPosts().size() >= 1);
     JsonNode slack = MAPPER.readTree(webhookPosts().get(0).getBodyAsString());
     assertTrue(slack.path("text").asText().contains("Order #1053 is parked"), slack.toString());
-    assertTrue(slack.path("text").asText().contains("/api/orders/1053"), slack.toString());
+    assertTrue(slack.path("text").asText().contains("/console/order?n=1053"), slack.toString());
   }
 
   @Test

@@ -91,6 +91,7 @@ public final class ExactDivision {
   // OAuth
   private String refreshToken = DemoSandbox.FIRST_REFRESH_TOKEN;
   private final Set<String> oldRefreshTokens = new HashSet<>();
+  private final Map<String, Map.Entry<String, Instant>> authorizationCodes = new HashMap<>();
   private Instant lastIssued;
   private final Map<String, Instant> accessTokens = new HashMap<>();
   private int refreshSequence;
@@ -379,11 +380,14 @@ public final class ExactDivision {
         || !DemoSandbox.CLIENT_SECRET.equals(form.get("client_secret"))) {
       return tokenError(400, "invalid_client", "Client authentication failed.", null);
     }
+    if ("authorization_code".equals(grant)) {
+      return exchangeCode(form);
+    }
     if (!"refresh_token".equals(grant)) {
       return tokenError(
           400,
           "unsupported_grant_type",
-          "The demo sandbox only supports grant_type=refresh_token.",
+          "The demo sandbox supports grant_type=refresh_token and authorization_code.",
           null);
     }
     String presented = form.get("refresh_token");
@@ -421,6 +425,40 @@ public final class ExactDivision {
     String access = "AAEAA" + Http.randomToken(48);
     accessTokens.put(access, now.plusSeconds(600));
     accessTokens.values().removeIf(expiry -> expiry.isBefore(now.minus(Duration.ofHours(1))));
+    lastIssued = now;
+    tokenRefreshCount++;
+    ObjectNode body = Http.object();
+    body.put("access_token", access);
+    body.put("token_type", "bearer");
+    body.put("expires_in", "600");
+    body.put("refresh_token", refreshToken);
+    return new TokenResult(200, body, null);
+  }
+
+  /** A one-time code for the consent's redirect; valid 3 minutes (notes §1). */
+  String issueAuthorizationCode(String redirectUri) {
+    String code = "demo-code!" + Http.randomToken(24);
+    authorizationCodes.put(code, Map.entry(redirectUri, clock.instant().plusSeconds(180)));
+    return code;
+  }
+
+  /** The code flow's token request: a new token chain; the old refresh token is spent. */
+  private TokenResult exchangeCode(Map<String, String> form) {
+    String code = form.get("code");
+    Map.Entry<String, Instant> issued = code == null ? null : authorizationCodes.remove(code);
+    Instant now = clock.instant();
+    if (issued == null || now.isAfter(issued.getValue())) {
+      return tokenError(
+          400, "invalid_grant", "The authorization code is invalid or expired.", null);
+    }
+    if (!issued.getKey().equals(form.get("redirect_uri"))) {
+      return tokenError(400, "invalid_grant", "The redirect_uri does not match.", null);
+    }
+    oldRefreshTokens.add(refreshToken);
+    refreshSequence++;
+    refreshToken = "demo-refresh-token-" + refreshSequence;
+    String access = "AAEAA" + Http.randomToken(48);
+    accessTokens.put(access, now.plusSeconds(600));
     lastIssued = now;
     tokenRefreshCount++;
     ObjectNode body = Http.object();

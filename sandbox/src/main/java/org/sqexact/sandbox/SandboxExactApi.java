@@ -138,6 +138,9 @@ final class SandboxExactApi implements HttpHandler {
       }
       return token(exchange, body);
     }
+    if (path.equalsIgnoreCase("/api/oauth2/auth")) {
+      return consent(exchange, method);
+    }
     if (!path.startsWith("/api/v1/")) {
       return error(404, "The requested resource does not exist.");
     }
@@ -165,6 +168,11 @@ final class SandboxExactApi implements HttpHandler {
       return error(403, "Forbidden - WrongDivision");
     }
     ExactDivision.RateResult rate = division.countCall();
+    if (rate.allowed() && rest.substring(slash + 1).equalsIgnoreCase("system/Divisions")) {
+      Response divisions = divisions(method);
+      divisions.headers.putAll(rate.headers());
+      return divisions;
+    }
     if (!rate.allowed()) {
       Response r = error(429, "Too many requests. The API limit has been exceeded.");
       r.headers.putAll(rate.headers());
@@ -231,6 +239,57 @@ final class SandboxExactApi implements HttpHandler {
     }
     r.headers.put("Cache-Control", "no-store");
     return r;
+  }
+
+  /**
+   * Exact's consent page, {@code GET /api/oauth2/auth}: the demo's user consents at once, and the
+   * browser goes back to {@code redirect_uri} with a one-time code (valid 3 minutes, notes §1) and
+   * the {@code state} it came with.
+   */
+  private Response consent(HttpExchange exchange, String method) {
+    if (!method.equals("GET")) {
+      return error(405, "Method not allowed.");
+    }
+    Map<String, String> p = params(exchange);
+    String redirect = p.get("redirect_uri");
+    if (!DemoSandbox.CLIENT_ID.equals(p.get("client_id"))) {
+      return error(400, "Unknown client_id.");
+    }
+    if (!"code".equals(p.get("response_type")) || redirect == null || redirect.isBlank()) {
+      return error(400, "Send response_type=code and a redirect_uri.");
+    }
+    String code = division.issueAuthorizationCode(redirect);
+    String state = p.get("state");
+    Response r = new Response();
+    r.status = 302;
+    r.headers.put(
+        "Location",
+        redirect
+            + (redirect.contains("?") ? "&" : "?")
+            + "code="
+            + java.net.URLEncoder.encode(code, StandardCharsets.UTF_8)
+            + (state == null
+                ? ""
+                : "&state=" + java.net.URLEncoder.encode(state, StandardCharsets.UTF_8)));
+    return r;
+  }
+
+  /** {@code system/Divisions}: the divisions the user may open (the demo has one). */
+  private Response divisions(String method) {
+    if (!method.equals("GET")) {
+      return error(405, "Method not allowed.");
+    }
+    ObjectNode row = Http.object();
+    row.put("Code", DemoSandbox.DIVISION);
+    row.put("Description", "Demo Koffiebranderij B.V.");
+    row.put("Country", "NL");
+    row.put("Currency", "EUR");
+    row.put("Current", true);
+    ObjectNode d = Http.object();
+    d.putArray("results").add(row);
+    ObjectNode root = Http.object();
+    root.set("d", d);
+    return Response.json(200, root);
   }
 
   private Response me(HttpExchange exchange) {
