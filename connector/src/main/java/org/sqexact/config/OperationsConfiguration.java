@@ -184,8 +184,11 @@ public final class OperationsConfiguration implements CamelConfiguration {
     logins.add(
         new OperatorAccess.JolokiaBasic(token)); // Hawtio: basic credentials, token as password
     logins.addAll(console.authenticators()); // the dashboard's session cookie
+    String hawtio =
+        context.getPropertiesComponent().resolveProperty("connector.jolokia-origins").orElse("");
     new OperatorAccess(
             logins, console.entrances(), context, version == null ? "development" : version)
+        .trustJolokiaOrigins(List.of(hawtio.split(",")))
         .install();
     OperatorHeaderFilter filter = new OperatorHeaderFilter();
     context.getRegistry().bind("operatorHeaderFilter", filter);

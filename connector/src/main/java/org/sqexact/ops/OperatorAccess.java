@@ -132,6 +132,7 @@ public final class OperatorAccess implements AuthenticationHandler {
   private final List<Entrance> entrances;
   private final CamelContext context;
   private final String version;
+  private Set<String> jolokiaOrigins = Set.of();
 
   public OperatorAccess(List<Authenticator> authenticators, CamelContext context, String version) {
     this(authenticators, List.of(), context, version);
@@ -146,6 +147,20 @@ public final class OperatorAccess implements AuthenticationHandler {
     this.entrances = List.copyOf(entrances);
     this.context = context;
     this.version = version;
+  }
+
+  /**
+   * Web origins ({@code http://localhost:8090}) of Hawtio consoles whose proxy forwards the
+   * browser's Jolokia requests here: Hawtio's proxy passes the browser's {@code Origin} header on,
+   * which names Hawtio, not this port. Accepted on the Jolokia path only, and only with a login.
+   */
+  public OperatorAccess trustJolokiaOrigins(Collection<String> origins) {
+    this.jolokiaOrigins =
+        origins.stream()
+            .map(o -> o.trim().replaceAll("/+$", "").toLowerCase(Locale.ROOT))
+            .filter(o -> !o.isEmpty())
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    return this;
   }
 
   /** Puts the door in front of the embedded HTTP server, before it starts listening. */
@@ -232,6 +247,13 @@ public final class OperatorAccess implements AuthenticationHandler {
     HttpMethod method = request.method();
     if (method != HttpMethod.GET && method != HttpMethod.HEAD && method != HttpMethod.OPTIONS) {
       String problem = crossSiteProblem(request);
+      String origin = request.getHeader("Origin");
+      if (problem != null
+          && isJolokia(path)
+          && origin != null
+          && jolokiaOrigins.contains(origin.toLowerCase(Locale.ROOT))) {
+        problem = null; // a Hawtio console named in CONNECTOR_JOLOKIA_ORIGINS, through its proxy
+      }
       if (problem != null) {
         refuse(ctx, 403, problem);
         return;
@@ -240,9 +262,7 @@ public final class OperatorAccess implements AuthenticationHandler {
       String mime = type == null ? "" : type.toLowerCase(Locale.ROOT).split(";")[0].trim();
       // Jolokia clients (Hawtio) post JSON as text/json or text/plain; the origin check above
       // still keeps other web sites out
-      boolean jolokia =
-          (path.equals(JOLOKIA_PATH) || path.startsWith(JOLOKIA_PATH + "/"))
-              && (mime.equals("text/json") || mime.equals("text/plain"));
+      boolean jolokia = isJolokia(path) && (mime.equals("text/json") || mime.equals("text/plain"));
       if (!mime.equals("application/json") && !jolokia) {
         refuse(ctx, 415, "send 'Content-Type: application/json' with every " + method.name());
         return;
@@ -262,6 +282,10 @@ public final class OperatorAccess implements AuthenticationHandler {
     String from = request.remoteAddress() == null ? "?" : request.remoteAddress().hostAddress();
     request.headers().set(OPERATOR_HEADER, principal.get() + " from " + from);
     ctx.next();
+  }
+
+  private static boolean isJolokia(String path) {
+    return path.equals(JOLOKIA_PATH) || path.startsWith(JOLOKIA_PATH + "/");
   }
 
   /** A request from a web page of another origin (CSRF), or null when it is not one. */
