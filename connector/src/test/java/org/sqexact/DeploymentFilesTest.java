@@ -290,7 +290,7 @@ class DeploymentFilesTest {
     String dockerfile = Files.readString(DOCKER.resolve("hawtio/Dockerfile"));
     Matcher war =
         Pattern.compile(
-                "ADD --checksum=sha256:[0-9a-f]{64} \\\\\\s+https://repo1\\.maven\\.org/maven2/io/hawt/"
+                "ADD (?:--chown=\\S+ )?--checksum=sha256:[0-9a-f]{64} \\\\\\s+https://repo1\\.maven\\.org/maven2/io/hawt/"
                     + "hawtio-default/([0-9.]+)/hawtio-default-\\1\\.war")
             .matcher(dockerfile);
     assertTrue(war.find(), "the war from Maven Central, checked against its SHA-256");
@@ -338,10 +338,7 @@ class DeploymentFilesTest {
     Map<String, Object> container = containers(deployment).get(0);
     Map<String, Object> port = map(list(container.get("ports")).get(0));
     assertEquals(connectorPort(), port.get("containerPort"));
-    Map<String, String> env = new LinkedHashMap<>();
-    for (Object e : list(container.get("env"))) {
-      env.put(str(map(e).get("name")), str(map(e).get("value")));
-    }
+    Map<String, String> env = env(container);
     assertEquals(String.valueOf(connectorPort()), env.get("CONNECTOR_HTTP_PORT"));
     assertEquals("0.0.0.0", env.get("CONNECTOR_HTTP_HOST"));
     for (String name : env.keySet()) {
@@ -421,6 +418,12 @@ class DeploymentFilesTest {
           "apply.sh makes " + configMap + " from " + dir + "/");
       assertTrue(Files.isDirectory(Path.of(dir)));
     }
+    // the connector restricts its data directory to itself (chmod 700): not a volume's root
+    String dataDir = env(container).get("CONNECTOR_DATA_DIR");
+    assertNotNull(dataDir, "CONNECTOR_DATA_DIR");
+    assertTrue(
+        mounts.values().stream().anyMatch(m -> dataDir.startsWith(m + "/")),
+        dataDir + " lies inside a mounted volume");
     // apply.sh applies every manifest, and all live in one namespace
     String namespace = name(only("Namespace"));
     try (Stream<Path> files = Files.list(K8S)) {
@@ -717,6 +720,14 @@ class DeploymentFilesTest {
 
   private static String name(Map<String, Object> manifest) {
     return str(map(manifest.get("metadata")).get("name"));
+  }
+
+  private static Map<String, String> env(Map<String, Object> container) {
+    Map<String, String> env = new LinkedHashMap<>();
+    for (Object e : list(container.get("env"))) {
+      env.put(str(map(e).get("name")), str(map(e).get("value")));
+    }
+    return env;
   }
 
   private static List<Map<String, Object>> containers(Map<String, Object> manifest) {
