@@ -87,10 +87,9 @@ class ScaleBenchmark {
 
   @Test
   void oneConnectionTwoHundredOrders() throws Exception {
-    Path module = Path.of("").toAbsolutePath(); // Surefire runs in the sandbox module
-    Path root = module.getParent();
-    assertTrue(Files.isDirectory(root.resolve("routes")), "the repository root: " + root);
-    Path work = module.resolve("target/scale-benchmark");
+    Path root = Path.of("").toAbsolutePath(); // Surefire runs every module in the repository root
+    assertTrue(Files.isDirectory(root.resolve("routes")), "not the repository root: " + root);
+    Path work = root.resolve("sandbox/target/scale-benchmark");
     Files.createDirectories(work);
     Path log = work.resolve("connector.log");
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -144,6 +143,7 @@ class ScaleBenchmark {
                   .put(k.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'), v));
       exact.clearRequestLog();
 
+      String loadAtStart = loadAverage();
       long t0 = System.nanoTime();
       Process process = pb.start();
       try {
@@ -205,6 +205,9 @@ class ScaleBenchmark {
             System.getProperty("java.vm.name"),
             System.getProperty("java.version"));
         System.out.printf(
+            "  load average (1 min) at start / end     %s / %s  (the 2 cores are shared)%n",
+            loadAtStart, loadAverage());
+        System.out.printf(
             "  start-up to ready                       %8.0f ms  (target <= 4000 ms, not"
                 + " asserted)%n",
             startupMs);
@@ -213,7 +216,7 @@ class ScaleBenchmark {
         System.out.printf(
             "  orders booked                           %5d  (each exactly once)%n", booked.size());
         System.out.printf(
-            "  Exact calls with a division             %5d  (%d until ready: start-up checks)%n",
+            "  Exact calls with a division             %5d  (%d of them until ready)%n",
             calls, callsAtReady);
         System.out.printf(
             "  calls per order                         %8.3f  (%d calls after ready / %d orders)%n",
@@ -250,6 +253,9 @@ class ScaleBenchmark {
         System.out.printf(
             "  CPU time per order                      %8.1f ms  (user + system after ready)%n",
             cpuPerOrderMs);
+        System.out.printf(
+            "  warnings in the connector's log         %5d  (%s)%n",
+            warnings(log), root.relativize(log));
         System.out.println(
             "  50 connections: not measured; one process serves one connection until many"
                 + " connections per process are built");
@@ -382,6 +388,19 @@ class ScaleBenchmark {
           .atMost(Duration.ofMillis(wait + 5_000))
           .until(() -> System.currentTimeMillis() >= epochMillis);
     }
+  }
+
+  /** The 1-minute load average of the machine (Linux: /proc/loadavg). */
+  private static String loadAverage() throws IOException {
+    return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+  }
+
+  private static long warnings(Path log) throws IOException {
+    // ISO-8859-1 reads any byte: the count needs no decoding of the log's UTF-8
+    return new String(Files.readAllBytes(log), java.nio.charset.StandardCharsets.ISO_8859_1)
+        .lines()
+        .filter(l -> l.contains(" WARN ") || l.contains(" ERROR "))
+        .count();
   }
 
   /** User + system CPU time of the process (Linux: from /proc/<pid>/stat). */
