@@ -218,6 +218,21 @@ class ScaleBenchmark {
         System.out.printf(
             "  Exact calls with a division             %5d  (%d of them until ready)%n",
             calls, callsAtReady);
+        Map<String, Integer> byCall = new TreeMap<>();
+        requests.stream()
+            .filter(ScaleBenchmark::isDivisionCall)
+            .forEach(
+                r ->
+                    byCall.merge(
+                        r.method()
+                            + " "
+                            + r.pathAndQuery()
+                                .replaceAll("\\?.*", "")
+                                .replaceAll(".*/api/v1/\\d+/", "")
+                                .replaceAll("\\(guid'[^']*'\\)", "(…)"),
+                        1,
+                        Integer::sum));
+        byCall.forEach((k, v) -> System.out.printf("    %-38s %5d%n", k, v));
         System.out.printf(
             "  calls per order                         %8.3f  (%d calls after ready / %d orders)%n",
             callsPerOrder, calls - callsAtReady, ordersAfterReady);
