@@ -108,6 +108,7 @@ public final class ExactDivision {
   // controls and logging
   private final List<LoggedRequest> log = new ArrayList<>();
   private int requestCount;
+  private long handlingNanos;
   private final List<String[]> failRules = new ArrayList<>();
   private final List<String> dropPosts = new ArrayList<>();
   private boolean mandatoryFiltering = true;
@@ -219,6 +220,19 @@ public final class ExactDivision {
   /** Total HTTP requests received by the Exact side (token, Me and division calls). */
   public synchronized int requestCount() {
     return requestCount;
+  }
+
+  /**
+   * Time the fake Exact spent answering, summed over every request so far (request read to response
+   * written): Exact's own share of a call's duration, for benchmarks whose connector runs on a
+   * clock that stands still.
+   */
+  public synchronized Duration handlingTime() {
+    return Duration.ofNanos(handlingNanos);
+  }
+
+  synchronized void handled(long nanos) {
+    handlingNanos += nanos;
   }
 
   /** Successful refresh-token grants. */

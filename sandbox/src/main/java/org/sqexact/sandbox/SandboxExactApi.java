@@ -67,6 +67,7 @@ final class SandboxExactApi implements HttpHandler {
 
   @Override
   public void handle(HttpExchange exchange) throws IOException {
+    long started = System.nanoTime();
     try {
       String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
       String path = exchange.getRequestURI().getPath().substring(contextPath.length());
@@ -89,6 +90,7 @@ final class SandboxExactApi implements HttpHandler {
       write(exchange, response);
     } finally {
       exchange.close();
+      division.handled(System.nanoTime() - started);
     }
   }
 
