@@ -25,8 +25,8 @@ import org.sqexact.stock.VariantCatalog;
 import org.sqexact.store.ActivityLog;
 import org.sqexact.store.Database;
 import org.sqexact.store.Watermarks;
-import org.sqexact.webhook.ExactWebhookSubscriptions;
 import org.sqexact.webhook.NotificationLog;
+import org.sqexact.webhook.SquarespaceWebhookStore;
 import org.sqexact.webhook.WebhookReceiver;
 
 /**
@@ -137,13 +137,15 @@ public final class ReturnFlowsConfiguration implements CamelConfiguration {
                   + r.text("connector.http-port", "8080")
                   + "/webhooks/squarespace");
     }
+    // Squarespace OAuth and the subscriptions of both sides; their secrets also verify senders
+    SquarespaceWebhookStore subscriptions = WebhookSubscriptionsWiring.bind(context, settings, r);
     registry.bind(
         "webhookReceiver",
         new WebhookReceiver(
-            squarespaceSecret, r.optional("exact.webhook-secret"), notifications, activity));
-    registry.bind(
-        "exactWebhookSubscriptions",
-        new ExactWebhookSubscriptions(
-            exact, r.optional("exact.webhook-callback-url"), activity, alerts));
+            squarespaceSecret,
+            r.optional("exact.webhook-secret"),
+            notifications,
+            activity,
+            subscriptions::secrets));
   }
 }
