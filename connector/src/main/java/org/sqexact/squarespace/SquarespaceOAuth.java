@@ -276,6 +276,7 @@ public final class SquarespaceOAuth {
         row.markProblem(
             "Squarespace refused the refresh token (" + e.getMessage() + "): authorise again");
         record("failed", "refresh refused: " + e.getMessage() + "; authorise again in the console");
+        throw notAuthorised("Squarespace refused the refresh token (" + e.getMessage() + ")");
       }
       throw e;
     }
