@@ -76,7 +76,8 @@ public final class ProductSync {
       String description,
       boolean visible,
       BigDecimal price,
-      int variants) {}
+      int variants,
+      int productVariants) {}
 
   /** One run: reads changed items, creates or updates their products. */
   public synchronized void run(Exchange exchange) {
@@ -235,7 +236,12 @@ public final class ProductSync {
     String description = description(item);
     boolean visible = visible(item);
     boolean changed = false;
-    if (!name.equals(v.name()) || !description.equals(v.description()) || visible != v.visible()) {
+    // name, description and visibility belong to the product: written only when the item is its
+    // only variant (a product with several variants, e.g. 250 g and 1 kg, keeps its own name)
+    if (v.productVariants() == 1
+        && (!name.equals(v.name())
+            || !description.equals(v.description())
+            || visible != v.visible())) {
       ObjectNode body = JSON.createObjectNode();
       body.put("name", name);
       body.put("description", description);
@@ -299,13 +305,14 @@ public final class ProductSync {
                   p.path("description").asText(""),
                   p.path("isVisible").asBoolean(true),
                   base.isMissingNode() || base.isNull() ? null : new BigDecimal(base.asText()),
-                  1);
+                  1,
+                  p.path("variants").size());
           ShopVariant before = out.get(sku);
           out.put(
               sku,
               before == null
                   ? sv
-                  : new ShopVariant(null, null, null, null, true, null, before.variants() + 1));
+                  : new ShopVariant(null, null, null, null, true, null, before.variants() + 1, 0));
         }
       }
       JsonNode pagination = page.path("pagination");
