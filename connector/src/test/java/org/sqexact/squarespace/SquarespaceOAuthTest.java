@@ -462,4 +462,39 @@ class SquarespaceOAuthTest {
             .build(),
         HttpResponse.BodyHandlers.ofString());
   }
+
+  @Test
+  void anIdleRefreshTokenIsKeptAliveBeforeItsSevenDaysEnd() throws Exception {
+    stubCodeExchange();
+    stubList("{\"webhookSubscriptions\":[]}");
+    connector = ConnectorHarness.start(settings, clock);
+    assertEquals(302, consent().statusCode());
+    SquarespaceOAuth oauth = connector.bean("squarespaceOAuth", SquarespaceOAuth.class);
+
+    clock.advance(Duration.ofDays(4)); // 3 days left: nothing to do
+    assertTrue(oauth.keepAlive().startsWith("refresh token valid until"));
+    assertEquals(1, squarespace.findAll(postRequestedFor(urlPathEqualTo(TOKENS))).size());
+
+    clock.advance(Duration.ofHours(36)); // 1.5 days left: refreshed, the rotated token kept
+    squarespace.stubFor(
+        post(urlPathEqualTo(TOKENS))
+            .withRequestBody(matchingJsonPath("$.refresh_token", equalTo("refresh-1")))
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(tokenAnswer("access-2", "refresh-2"))));
+    assertEquals("refreshed", oauth.keepAlive());
+    squarespace.verify(
+        postRequestedFor(urlPathEqualTo(TOKENS))
+            .withHeader("Authorization", equalTo(basic()))
+            .withRequestBody(
+                equalToJson("{\"grant_type\":\"refresh_token\",\"refresh_token\":\"refresh-1\"}")));
+    assertEquals("access-2", oauth.accessToken());
+    JsonNode s = JSON.readTree(send("GET", "/api/squarespace/oauth", null).body());
+    assertEquals(
+        clock.instant().plus(Duration.ofDays(7)).toEpochMilli(),
+        Instant.parse(s.path("refreshTokenExpiresAt").asText()).toEpochMilli(),
+        "the new refresh token's own expiry, from the answer");
+  }
 }
