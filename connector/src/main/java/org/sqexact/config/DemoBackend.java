@@ -41,6 +41,11 @@ public interface DemoBackend {
 
     int exactDivision();
 
+    /** The shop's store page the demo's product flow creates products on (null: none). */
+    default String squarespaceStorePageId() {
+      return null;
+    }
+
     /** A new sample order arrives in the shop every {@code interval}. */
     void dripOrders(Duration interval);
 

@@ -25,8 +25,8 @@ import org.sqexact.stock.VariantCatalog;
 import org.sqexact.store.ActivityLog;
 import org.sqexact.store.Database;
 import org.sqexact.store.Watermarks;
-import org.sqexact.webhook.ExactWebhookSubscriptions;
 import org.sqexact.webhook.NotificationLog;
+import org.sqexact.webhook.SquarespaceWebhookStore;
 import org.sqexact.webhook.WebhookReceiver;
 
 /**
@@ -106,7 +106,15 @@ public final class ReturnFlowsConfiguration implements CamelConfiguration {
     }
     pc.addOverrideProperty("fulfilment.interval-millis", Long.toString(fulfilmentMillis));
 
-    // products, Exact items → Squarespace products (off by default)
+    // products, Exact items → Squarespace products (off by default; the demo:
+    // PRODUCTS_ENABLED=true)
+    DemoBackend.Running demo =
+        registry.lookupByNameAndType(DemoMode.RUNNING, DemoBackend.Running.class);
+    if (demo != null
+        && r.optional("products.store-page-id") == null
+        && demo.squarespaceStorePageId() != null) {
+      pc.addOverrideProperty("products.store-page-id", demo.squarespaceStorePageId());
+    }
     ProductSettings products = ProductSettings.load(r);
     registry.bind(
         "productSync",
@@ -120,14 +128,15 @@ public final class ReturnFlowsConfiguration implements CamelConfiguration {
             clock));
     pc.addOverrideProperty(
         "products.schedule-active", Boolean.toString(products.enabled() && autoStart));
-    pc.addOverrideProperty(
-        "products.interval-millis", Long.toString(products.interval().toMillis()));
+    long productMillis = products.interval().toMillis();
+    if (demo != null && "900".equals(r.optional("products.interval"))) {
+      productMillis = 20_000; // the demo shows a change in Exact in the shop within seconds
+    }
+    pc.addOverrideProperty("products.interval-millis", Long.toString(productMillis));
 
     // webhooks (routes/webhooks.camel.yaml): secrets verify the senders
     NotificationLog notifications = new NotificationLog(db, connectionId, clock);
     registry.bind("notificationLog", notifications);
-    DemoBackend.Running demo =
-        registry.lookupByNameAndType(DemoMode.RUNNING, DemoBackend.Running.class);
     String squarespaceSecret = r.optional("squarespace.webhook-secret");
     if (demo != null && squarespaceSecret == null) {
       // the demo shop subscribes to the connector's webhook, so new orders are booked at once
@@ -137,13 +146,15 @@ public final class ReturnFlowsConfiguration implements CamelConfiguration {
                   + r.text("connector.http-port", "8080")
                   + "/webhooks/squarespace");
     }
+    // Squarespace OAuth and the subscriptions of both sides; their secrets also verify senders
+    SquarespaceWebhookStore subscriptions = WebhookSubscriptionsWiring.bind(context, settings, r);
     registry.bind(
         "webhookReceiver",
         new WebhookReceiver(
-            squarespaceSecret, r.optional("exact.webhook-secret"), notifications, activity));
-    registry.bind(
-        "exactWebhookSubscriptions",
-        new ExactWebhookSubscriptions(
-            exact, r.optional("exact.webhook-callback-url"), activity, alerts));
+            squarespaceSecret,
+            r.optional("exact.webhook-secret"),
+            notifications,
+            activity,
+            subscriptions::secrets));
   }
 }

@@ -65,6 +65,11 @@ public final class ExactApi {
     call("PUT", path, null, body, priority, true);
   }
 
+  /** DELETEs an entity, e.g. {@code webhooks/WebhookSubscriptions(guid'…')}. */
+  public void delete(String path, Priority priority) {
+    call("DELETE", path, null, null, priority, true);
+  }
+
   /** {@code current/Me}: the user, and the division the user last chose. No division in the URL. */
   public JsonNode me() {
     JsonNode response =

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.sqexact.exact.ExactApi;
@@ -49,6 +50,8 @@ public final class ProductSync {
   private final OrdersFirst ordersFirst;
   private final Clock clock;
   private long timestamp = 1;
+  private long deletedTimestamp = 1;
+  private final Map<String, String> skuById = new HashMap<>();
   private String currency;
 
   public ProductSync(
@@ -76,7 +79,8 @@ public final class ProductSync {
       String description,
       boolean visible,
       BigDecimal price,
-      int variants) {}
+      int variants,
+      int productVariants) {}
 
   /** One run: reads changed items, creates or updates their products. */
   public synchronized void run(Exchange exchange) {
@@ -108,6 +112,9 @@ public final class ProductSync {
               highest[0] = Math.max(highest[0], row.path("Timestamp").asLong(0));
               if (sold(row)) {
                 items.add(row);
+                skuById.put(
+                    row.path("ID").asText().toLowerCase(Locale.ROOT),
+                    row.path("Code").asText("").trim());
               }
             }
           });
@@ -115,11 +122,13 @@ public final class ProductSync {
       activity.record(null, null, "products read", "deferred", e.getMessage());
       return;
     }
-    if (items.isEmpty()) {
+    List<String> deleted = deletedSkus();
+    if (items.isEmpty() && deleted.isEmpty()) {
       timestamp = highest[0];
       return;
     }
     Map<String, ShopVariant> shop = shopVariants();
+    hideDeleted(deleted, shop);
     int created = 0;
     int updated = 0;
     for (JsonNode item : items) {
@@ -156,6 +165,64 @@ public final class ProductSync {
             + " created, "
             + updated
             + " updated");
+  }
+
+  /**
+   * SKUs of shop items deleted in Exact since the last look: {@code sync/Deleted} with {@code
+   * EntityType} 9 = Items (exact-online-api.md §4: the sync API returns no deletions). Only items
+   * this process read as shop items are known by their ID (the first run after a start reads them
+   * all). One more Exact call a run, at background priority.
+   */
+  private List<String> deletedSkus() {
+    List<String> out = new ArrayList<>();
+    long[] highest = {deletedTimestamp};
+    try {
+      exact.forEachPage(
+          "sync/Deleted",
+          OData.select("Timestamp", "EntityKey", "EntityType")
+              .filter("Timestamp gt " + deletedTimestamp + "L and EntityType eq 9"),
+          Priority.BACKGROUND,
+          page -> {
+            for (JsonNode row : page.rows()) {
+              highest[0] = Math.max(highest[0], row.path("Timestamp").asLong(0));
+              String sku = skuById.remove(row.path("EntityKey").asText().toLowerCase(Locale.ROOT));
+              if (sku != null && !sku.isEmpty()) {
+                out.add(sku);
+              }
+            }
+          });
+      deletedTimestamp = highest[0];
+    } catch (ExactException e) {
+      activity.record(null, null, "products deleted read", "deferred", e.getMessage());
+    }
+    return out;
+  }
+
+  /** Items deleted in Exact: their product is hidden (not deleted: orders still refer to it). */
+  private void hideDeleted(List<String> skus, Map<String, ShopVariant> shop) {
+    for (String sku : skus) {
+      ShopVariant v = shop.get(sku);
+      if (v == null || !v.visible()) {
+        continue;
+      }
+      if (v.productVariants() != 1) {
+        activity.record(
+            null,
+            null,
+            "product " + sku,
+            "skipped",
+            "deleted in Exact, but its product has other variants: not hidden");
+        continue;
+      }
+      try {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("isVisible", false);
+        squarespace.post("/v2/commerce/products/" + v.productId(), body, null);
+        activity.record(null, null, "product " + sku, "ok", "hidden: deleted in Exact");
+      } catch (SquarespaceException e) {
+        activity.record(null, null, "product " + sku, "failed", e.getMessage());
+      }
+    }
   }
 
   private boolean sold(JsonNode item) {
@@ -235,7 +302,12 @@ public final class ProductSync {
     String description = description(item);
     boolean visible = visible(item);
     boolean changed = false;
-    if (!name.equals(v.name()) || !description.equals(v.description()) || visible != v.visible()) {
+    // name, description and visibility belong to the product: written only when the item is its
+    // only variant (a product with several variants, e.g. 250 g and 1 kg, keeps its own name)
+    if (v.productVariants() == 1
+        && (!name.equals(v.name())
+            || !description.equals(v.description())
+            || visible != v.visible())) {
       ObjectNode body = JSON.createObjectNode();
       body.put("name", name);
       body.put("description", description);
@@ -299,13 +371,14 @@ public final class ProductSync {
                   p.path("description").asText(""),
                   p.path("isVisible").asBoolean(true),
                   base.isMissingNode() || base.isNull() ? null : new BigDecimal(base.asText()),
-                  1);
+                  1,
+                  p.path("variants").size());
           ShopVariant before = out.get(sku);
           out.put(
               sku,
               before == null
                   ? sv
-                  : new ShopVariant(null, null, null, null, true, null, before.variants() + 1));
+                  : new ShopVariant(null, null, null, null, true, null, before.variants() + 1, 0));
         }
       }
       JsonNode pagination = page.path("pagination");

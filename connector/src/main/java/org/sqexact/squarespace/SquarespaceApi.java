@@ -37,6 +37,23 @@ public final class SquarespaceApi {
     return SquarespaceJson.mapper().convertValue(node, SquarespaceOrder.class);
   }
 
+  /**
+   * A call with an OAuth access token instead of the API key (the Webhook Subscriptions API accepts
+   * only OAuth tokens, squarespace-api.md §1); null body for GET and DELETE.
+   */
+  public JsonNode withToken(String accessToken, String method, String path, JsonNode body) {
+    return GatewayCall.request(
+        template,
+        "direct:squarespace-call",
+        e -> {
+          e.setProperty(SquarespaceGateway.METHOD, method);
+          e.setProperty(SquarespaceGateway.PATH, path);
+          e.setProperty(SquarespaceGateway.BODY, body);
+          e.setProperty(SquarespaceGateway.BEARER, accessToken);
+        },
+        SquarespaceException.class);
+  }
+
   private JsonNode call(String method, String path, String query, JsonNode body, String key) {
     return GatewayCall.request(
         template,

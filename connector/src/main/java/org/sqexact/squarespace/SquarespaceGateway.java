@@ -26,6 +26,10 @@ public final class SquarespaceGateway {
   public static final String QUERY = "squarespaceQuery";
   public static final String BODY = "squarespaceBody";
   public static final String IDEMPOTENCY_KEY = "squarespaceIdempotencyKey";
+
+  /** An OAuth access token to send instead of the API key (the Webhook Subscriptions API). */
+  public static final String BEARER = "squarespaceBearer";
+
   private static final String STARTED = "squarespaceStarted";
 
   private static final Logger LOG = LoggerFactory.getLogger(SquarespaceGateway.class);
@@ -67,7 +71,8 @@ public final class SquarespaceGateway {
     if (query != null && !query.isEmpty()) {
       m.setHeader(Exchange.HTTP_QUERY, query);
     }
-    m.setHeader("Authorization", "Bearer " + apiKey);
+    String bearer = exchange.getProperty(BEARER, String.class);
+    m.setHeader("Authorization", "Bearer " + (bearer != null ? bearer : apiKey));
     m.setHeader("User-Agent", userAgent);
     m.setHeader("Accept", "application/json");
     String key = exchange.getProperty(IDEMPOTENCY_KEY, String.class);
@@ -122,7 +127,9 @@ public final class SquarespaceGateway {
     if (status >= 500) {
       throw new SquarespaceException(text, status, true, null);
     }
-    if (status == 401) {
+    if (status == 401 && exchange.getProperty(BEARER) != null) {
+      text += " (the Squarespace OAuth token was refused: authorise again in the console)";
+    } else if (status == 401) {
       text += " (check SQUARESPACE_API_KEY: the key is wrong, revoked or lacks the API's scope)";
     } else if (status == 402) {
       text += " (the Squarespace site's plan has expired)";

@@ -3,8 +3,10 @@ package org.sqexact.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,16 +33,43 @@ public final class WebhookReceiver {
   private final String exactSecret;
   private final NotificationLog notifications;
   private final ActivityLog activity;
+  private final Supplier<List<String>> subscriptionSecrets;
 
   public WebhookReceiver(
       String squarespaceSecret,
       String exactSecret,
       NotificationLog notifications,
       ActivityLog activity) {
+    this(squarespaceSecret, exactSecret, notifications, activity, List::of);
+  }
+
+  /**
+   * With the secrets of the subscriptions the connector made itself (stored encrypted): a
+   * notification signed with any of them, or with the configured secret, is accepted.
+   */
+  public WebhookReceiver(
+      String squarespaceSecret,
+      String exactSecret,
+      NotificationLog notifications,
+      ActivityLog activity,
+      Supplier<List<String>> subscriptionSecrets) {
     this.squarespaceSecret = squarespaceSecret;
     this.exactSecret = exactSecret;
     this.notifications = notifications;
     this.activity = activity;
+    this.subscriptionSecrets = subscriptionSecrets;
+  }
+
+  private boolean squarespaceSigned(byte[] raw, String signature) {
+    if (WebhookSignatures.squarespace(squarespaceSecret, raw, signature)) {
+      return true;
+    }
+    for (String secret : subscriptionSecrets.get()) {
+      if (WebhookSignatures.squarespace(secret, raw, signature)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -51,7 +80,7 @@ public final class WebhookReceiver {
     exchange.setProperty(RECEIVED_AT, System.nanoTime());
     byte[] raw = rawBody(exchange);
     String signature = exchange.getMessage().getHeader("Squarespace-Signature", String.class);
-    if (!WebhookSignatures.squarespace(squarespaceSecret, raw, signature)) {
+    if (!squarespaceSigned(raw, signature)) {
       return reject(exchange, "squarespace", signature == null ? "no signature" : "bad signature");
     }
     JsonNode n = parse(raw);

@@ -94,9 +94,17 @@ class ProductSyncTest extends OrderFlowTestSupport {
     return MAPPER.readTree(raw);
   }
 
+  private static void deletions(String filter, String rows) {
+    exact.stubFor(
+        get(urlPathEqualTo(ExactStubs.REST + "sync/Deleted"))
+            .withQueryParam("$filter", equalTo(filter))
+            .willReturn(ExactStubs.json(200, ExactStubs.page(rows, null))));
+  }
+
   @Test
   void shopItemsBecomeProductsAndChangesUpdateThem() throws Exception {
     settings.put("products.store-page-id", "PAGE1");
+    deletions("Timestamp gt 1L and EntityType eq 9", "");
     String longSku = "X".repeat(61);
     items(
         "Timestamp gt 1L",
@@ -162,5 +170,46 @@ class ProductSyncTest extends OrderFlowTestSupport {
     squarespace.resetRequests();
     connector.template().sendBody("direct:product-sync", null);
     assertEquals(0, shopPosts("/v2/commerce/products.*").size(), "nothing changed since 105");
+  }
+
+  @Test
+  void anItemDeletedInExactHidesItsProduct() throws Exception {
+    settings.put("products.store-page-id", "PAGE1");
+    items("Timestamp gt 1L", item(101, "KOF-A", "Koffie A", 1, "10.00", "3", null));
+    items("Timestamp gt 101L", "");
+    deletions("Timestamp gt 1L and EntityType eq 9", "");
+    shopJson("/1.0/authorization/website", "{\"id\":\"w\",\"currency\":\"EUR\"}");
+    shopJson(
+        "/v2/commerce/products",
+        "{\"products\":["
+            + product("pa", "Koffie A", "KOF-A", "10.90", true)
+            + "],\"pagination\":{\"hasNextPage\":false}}");
+    squarespace.stubFor(
+        post(urlPathMatching("/v2/commerce/products.*"))
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{}")));
+    start();
+    connector.template().sendBody("direct:product-sync", null);
+    assertEquals(0, shopPosts("/v2/commerce/products.*").size(), "in the shop as in Exact");
+
+    // Exact deletes the item: sync/Deleted names its ID (EntityType 9 = Items)
+    deletions(
+        "Timestamp gt 1L and EntityType eq 9",
+        "{\"Timestamp\":\"501\",\"EntityKey\":\"00000000-0000-4000-8000-000000000101\","
+            + "\"EntityType\":9},{\"Timestamp\":\"502\",\"EntityKey\":"
+            + "\"00000000-0000-4000-8000-00000000ffff\",\"EntityType\":9}");
+    deletions("Timestamp gt 502L and EntityType eq 9", "");
+    connector.template().sendBody("direct:product-sync", null);
+    List<LoggedRequest> hidden = shopPosts("/v2/commerce/products/pa");
+    assertEquals(1, hidden.size());
+    assertEquals("{\"isVisible\":false}", hidden.get(0).getBodyAsString());
+    assertEquals(1, shopPosts("/v2/commerce/products.*").size(), "an unknown item is ignored");
+
+    squarespace.resetRequests();
+    connector.template().sendBody("direct:product-sync", null);
+    assertEquals(0, shopPosts("/v2/commerce/products.*").size(), "read from 502 on: nothing new");
   }
 }

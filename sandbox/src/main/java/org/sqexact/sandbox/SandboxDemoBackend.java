@@ -22,7 +22,9 @@ public final class SandboxDemoBackend implements DemoBackend {
   /** The demo controls' routes, on the class path of this module only. */
   static final List<String> ROUTES =
       List.of(
-          "classpath:sandbox/demo.camel.yaml", "classpath:sandbox/demo-return-flows.camel.yaml");
+          "classpath:sandbox/demo.camel.yaml",
+          "classpath:sandbox/demo-return-flows.camel.yaml",
+          "classpath:sandbox/demo-products.camel.yaml");
 
   @Override
   public Running start(CamelContext context, int port, Clock clock) throws Exception {
@@ -31,6 +33,7 @@ public final class SandboxDemoBackend implements DemoBackend {
       context.getRegistry().bind("demoSandbox", sandbox);
       context.getRegistry().bind("demoControls", new DemoControls(sandbox));
       context.getRegistry().bind("returnFlowControls", new ReturnFlowControls(sandbox));
+      context.getRegistry().bind("productControls", new ProductControls(sandbox, clock));
       int n = 0;
       for (String resource : ROUTES) {
         for (RoutesBuilder routes :
@@ -88,6 +91,11 @@ public final class SandboxDemoBackend implements DemoBackend {
       @Override
       public void dripOrders(Duration interval) {
         sandbox.shop().startDripping(interval);
+      }
+
+      @Override
+      public String squarespaceStorePageId() {
+        return sandbox.shop().storePageId();
       }
 
       @Override

@@ -197,12 +197,22 @@ final class SandboxSquarespaceApi implements HttpHandler {
       return inventoryById(seg[3]);
     }
     if (route.equals("v2/commerce/products")) {
+      if (method.equals("POST")) {
+        return SandboxProducts.create(shop, jsonBody(exchange, body));
+      }
       requireMethod(method, "GET");
       return products(params);
     }
     if (seg.length == 4 && route.startsWith("v2/commerce/products/")) {
+      if (method.equals("POST")) {
+        return SandboxProducts.update(shop, seg[3], jsonBody(exchange, body));
+      }
       requireMethod(method, "GET");
       return productsById(seg[3]);
+    }
+    if (seg.length == 6 && route.startsWith("v2/commerce/products/") && seg[4].equals("variants")) {
+      requireMethod(method, "POST");
+      return SandboxProducts.updateVariant(shop, seg[3], seg[5], jsonBody(exchange, body));
     }
     throw new ApiError(404, "INVALID_REQUEST_ERROR", null, "No resource at " + path + ".");
   }

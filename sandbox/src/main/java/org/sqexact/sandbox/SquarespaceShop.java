@@ -333,6 +333,37 @@ public final class SquarespaceShop {
     products.add(product);
   }
 
+  /** The store page the seed products are on (the demo's product flow creates new ones there). */
+  public synchronized String storePageId() {
+    for (ObjectNode p : products) {
+      if (p.hasNonNull("storePageId")) {
+        return p.get("storePageId").asText();
+      }
+    }
+    return null;
+  }
+
+  /** The product a variant with this SKU belongs to, copied, or null. */
+  public synchronized ObjectNode productBySku(String sku) {
+    for (ObjectNode p : products) {
+      for (JsonNode v : p.path("variants")) {
+        if (sku.equals(v.path("sku").asText(null))) {
+          return p.deepCopy();
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Bumps a product's {@code modifiedOn} to the clock's now. */
+  void touch(ObjectNode product) {
+    product.put("modifiedOn", Http.iso(clock.instant()));
+  }
+
+  String now() {
+    return Http.iso(clock.instant());
+  }
+
   /** Inventory items (Inventory API shape) of all physical/service variants. */
   public synchronized List<ObjectNode> inventory() {
     List<ObjectNode> out = new ArrayList<>();

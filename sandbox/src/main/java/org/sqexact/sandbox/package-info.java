@@ -25,7 +25,8 @@
  *   <li>Also: order by id (400 malformed, 404 unknown), fulfillments POST, transactions (by
  *       orderId/window/cursor and by ids), website, inventory (cursor) and adjustments
  *       (Idempotency-Key required, ≤ 50 operations, atomic, replay → 204 without re-applying, reuse
- *       with another body → 400, 409 INSUFFICIENT_STOCK/STOCK_NOT_TRACKED), products v2.
+ *       with another body → 400, 409 INSUFFICIENT_STOCK/STOCK_NOT_TRACKED), products v2 (list, by
+ *       ids, create, update, variant update: {@link org.sqexact.sandbox.SandboxProducts}).
  * </ul>
  *
  * <h2>Exact Online ({@link org.sqexact.sandbox.ExactDivision})</h2>
