@@ -112,6 +112,7 @@ public final class ConnectorConfiguration implements CamelConfiguration {
     }
     Database db = Database.open(settings.dbUrl(), settings.dbUser(), dbPassword);
     dataDir.restrict(); // the files the database just created: owner only
+    ClusterSchedule.install(context, db, settings.dbUrl()); // one leader per schedule (issue 12)
     SecretBox box = SecretBox.fromSettings(settings.secretKey(), settings.dataDir());
     ConnectionInfo connection =
         new ConnectionStore(db, clock)

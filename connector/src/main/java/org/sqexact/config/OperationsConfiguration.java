@@ -88,7 +88,14 @@ public final class OperationsConfiguration implements CamelConfiguration {
     registry.bind(
         "pollWatch",
         new PollWatch(
-            clock, settings.pollInterval(), alertSettings.pollStalledIntervals(), alerts));
+            clock,
+            settings.pollInterval(),
+            alertSettings.pollStalledIntervals(),
+            alerts,
+            // several nodes: the poll runs where Quartz fires it, the watch reads every node's
+            ClusterSchedule.clustered(settings.dbUrl())
+                ? bean(context, "watermarks", org.sqexact.store.Watermarks.class)
+                : null));
     ItemCatalog items = bean(context, "itemCatalog", ItemCatalog.class);
     CustomerDirectory customers = bean(context, "customerDirectory", CustomerDirectory.class);
     OperatorApi operatorApi =
