@@ -57,8 +57,10 @@ public final class ClusterSchedule {
   /**
    * On PostgreSQL, replaces the {@code quartz} component by one on the clustered job store of
    * {@code db}; on H2, leaves Camel's default.
+   *
+   * @param nodeId this process's id in the cluster (unique per process)
    */
-  public static void install(CamelContext context, Database db, String dbUrl) {
+  public static void install(CamelContext context, Database db, String dbUrl, String nodeId) {
     if (!clustered(dbUrl)) {
       return;
     }
@@ -86,7 +88,8 @@ public final class ClusterSchedule {
     Map<String, Object> p = new LinkedHashMap<>();
     // every node must use the same scheduler name (camel-quartz appends the context's name)
     p.put("org.quartz.scheduler.instanceName", "connector");
-    p.put("org.quartz.scheduler.instanceId", "AUTO"); // host name + start time: unique per node
+    // the node's claim prefix (random per process): the orders a dead node held are found by it
+    p.put("org.quartz.scheduler.instanceId", nodeId);
     p.put("org.quartz.threadPool.threadCount", Integer.toString(THREADS));
     p.put("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
     p.put(

@@ -112,7 +112,6 @@ public final class ConnectorConfiguration implements CamelConfiguration {
     }
     Database db = Database.open(settings.dbUrl(), settings.dbUser(), dbPassword);
     dataDir.restrict(); // the files the database just created: owner only
-    ClusterSchedule.install(context, db, settings.dbUrl()); // one leader per schedule (issue 12)
     SecretBox box = SecretBox.fromSettings(settings.secretKey(), settings.dataDir());
     ConnectionInfo connection =
         new ConnectionStore(db, clock)
@@ -133,6 +132,8 @@ public final class ConnectorConfiguration implements CamelConfiguration {
     JdbcMessageIdRepository idempotent =
         new JdbcMessageIdRepository(db.dataSource(), connection.id());
     OrderClaims claims = new OrderClaims(ledger, idempotent);
+    // one leader per schedule (issue 12); the node's Quartz id is its claim prefix
+    ClusterSchedule.install(context, db, settings.dbUrl(), claims.instance());
     // closes the database after Camel stopped (routes first, so in-flight orders finish)
     context.addService(new Closer(claims, db, dataDir), true);
     Alerts alerts = new Alerts(activity, clock);
