@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -48,9 +52,26 @@ class TwoNodeFailoverTest {
   /** Exact's minute budget, scaled up so that 200 orders fit the test's time. */
   private static final int CALLS_PER_MINUTE = 600;
 
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private static final Pattern CLUSTER_NODES =
+      Pattern.compile("(?m)^connector_cluster_nodes(?:\\{[^}]*\\})? (\\S+)$");
+
   private static final Pattern NODE_ID = Pattern.compile("this node is (\\S+) of scheduler");
 
-  private record Node(String name, Process process, Path log) {
+  private record Node(String name, Process process, Path log, int port) {
+
+    /** The value of {@code connector_cluster_nodes} on this node's /observe/metrics. */
+    double clusterNodes() throws IOException, InterruptedException {
+      HttpResponse<String> r =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/metrics"))
+                  .header("Authorization", "Bearer " + ConnectorHarness.API_TOKEN)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      Matcher m = CLUSTER_NODES.matcher(r.body());
+      return m.find() ? Double.parseDouble(m.group(1)) : -1;
+    }
 
     String id() throws IOException {
       Matcher m = NODE_ID.matcher(Files.readString(log));
@@ -119,6 +140,7 @@ class TwoNodeFailoverTest {
       }
       assertTrue(leader != null, "the polling node " + leaderId + " is one of ours");
       Node survivor = nodes.get(0) == leader ? nodes.get(1) : nodes.get(0);
+      assertEquals(2.0, survivor.clusterNodes(), "both nodes check in");
       // while it holds an order (claimed in the ledger, maybe posted, not yet noted as booked)
       await()
           .atMost(Duration.ofSeconds(30))
@@ -141,6 +163,12 @@ class TwoNodeFailoverTest {
                     .anyMatch(r -> r.pathAndQuery().startsWith("/1.0/commerce/orders?"));
               });
       double takeover = (System.nanoTime() - killedAt) / 1e9;
+      // the metric the operator watches: one node fewer
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(250))
+          .until(() -> survivor.clusterNodes() == 1.0);
+      double metricDrop = (System.nanoTime() - killedAt) / 1e9;
 
       await()
           .atMost(Duration.ofSeconds(180))
@@ -175,6 +203,9 @@ class TwoNodeFailoverTest {
           documentsPerOrder.size(),
           documentsPerOrder.values().stream().mapToLong(Long::longValue).max().orElse(0),
           rateLimited);
+      System.out.printf(
+          "  connector_cluster_nodes on the survivor: 2 before, 1 at %.1f s after the kill%n",
+          metricDrop);
       System.out.println("  the survivor's log about the death:");
       deathInLog.forEach(l -> System.out.println("    " + l));
 
@@ -219,7 +250,7 @@ class TwoNodeFailoverTest {
             .redirectErrorStream(true)
             .redirectOutput(new File(log.toString()))
             .start();
-    return new Node(name, p, log);
+    return new Node(name, p, log, Integer.parseInt(settings.get("connector.http-port")));
   }
 
   /** The Quartz id of the node whose orders-poll firing is executing, or null. */
