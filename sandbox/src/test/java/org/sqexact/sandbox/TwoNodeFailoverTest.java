@@ -178,6 +178,7 @@ class TwoNodeFailoverTest {
                 assertTrue(survivor.process().isAlive(), "the survivor stopped");
                 return ledgerStates(settings).getOrDefault("BOOKED", 0) == ORDERS;
               });
+      double allBooked = (System.nanoTime() - killedAt) / 1e9;
 
       Map<String, Long> documentsPerOrder =
           exact.entities("salesorder/SalesOrders").stream()
@@ -204,8 +205,9 @@ class TwoNodeFailoverTest {
           documentsPerOrder.values().stream().mapToLong(Long::longValue).max().orElse(0),
           rateLimited);
       System.out.printf(
-          "  connector_cluster_nodes on the survivor: 2 before, 1 at %.1f s after the kill%n",
-          metricDrop);
+          "  connector_cluster_nodes on the survivor: 2 before, 1 at %.1f s after the kill;"
+              + " all %d orders booked %.1f s after the kill%n",
+          metricDrop, ORDERS, allBooked);
       System.out.println("  the survivor's log about the death:");
       deathInLog.forEach(l -> System.out.println("    " + l));
 
