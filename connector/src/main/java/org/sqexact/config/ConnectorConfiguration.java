@@ -132,6 +132,8 @@ public final class ConnectorConfiguration implements CamelConfiguration {
     JdbcMessageIdRepository idempotent =
         new JdbcMessageIdRepository(db.dataSource(), connection.id());
     OrderClaims claims = new OrderClaims(ledger, idempotent);
+    // one leader per schedule (issue 12); the node's Quartz id is its claim prefix
+    ClusterSchedule.install(context, db, settings.dbUrl(), claims.instance());
     // closes the database after Camel stopped (routes first, so in-flight orders finish)
     context.addService(new Closer(claims, db, dataDir), true);
     Alerts alerts = new Alerts(activity, clock);

@@ -84,11 +84,28 @@ public final class OperationsConfiguration implements CamelConfiguration {
     metrics.watchOrders(ledger);
     metrics.watchBudget(governor, settings.exactDivision());
     metrics.watchTokens(bean(context, "tokenStore", TokenStore.class));
+    if (ClusterSchedule.clustered(settings.dbUrl())) {
+      // several nodes: how many check in; a dead node drops out within about 20 s
+      org.sqexact.store.ClusterNodes nodes =
+          new org.sqexact.store.ClusterNodes(
+              bean(context, "connectorDatabase", org.sqexact.store.Database.class));
+      io.micrometer.core.instrument.Gauge.builder(
+              "connector_cluster_nodes", () -> nodes.live().size())
+          .description("Connector nodes sharing the database that check in (Quartz's cluster)")
+          .register(meterRegistry(registry));
+    }
     activity.onApiCall(metrics::apiCall);
     registry.bind(
         "pollWatch",
         new PollWatch(
-            clock, settings.pollInterval(), alertSettings.pollStalledIntervals(), alerts));
+            clock,
+            settings.pollInterval(),
+            alertSettings.pollStalledIntervals(),
+            alerts,
+            // several nodes: the poll runs where Quartz fires it, the watch reads every node's
+            ClusterSchedule.clustered(settings.dbUrl())
+                ? bean(context, "watermarks", org.sqexact.store.Watermarks.class)
+                : null));
     ItemCatalog items = bean(context, "itemCatalog", ItemCatalog.class);
     CustomerDirectory customers = bean(context, "customerDirectory", CustomerDirectory.class);
     OperatorApi operatorApi =

@@ -80,6 +80,13 @@ public final class OrderConfiguration implements CamelConfiguration {
             clock,
             settings.embeddedDb() ? Duration.ZERO : Duration.ofMinutes(10),
             bean(context, "orderClaims", OrderClaims.class).instance());
+    if (ClusterSchedule.clustered(settings.dbUrl())) {
+      // several nodes: a dead node's orders come back as soon as Quartz counts it dead
+      retries.watchNodes(
+          new org.sqexact.store.ClusterNodes(
+                  bean(context, "connectorDatabase", org.sqexact.store.Database.class))
+              ::live);
+    }
     OrderEligibility eligibility =
         new OrderEligibility(orderSettings, connection.ordersSince(), ledger, retries);
     OrderTracker tracker = new OrderTracker(orderSettings, ledger, activity);

@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,12 @@ import org.sqexact.support.Sleeper;
  * minute is used up (so a 429 is rare), waits for the reset after a 429 instead of retrying
  * blindly, keeps a share of the daily budget for orders, and stops calling an endpoint before its
  * client errors reach Exact's limit, raising an alert instead.
+ *
+ * <p>On several nodes ({@link #shareWith}) the minute's calls and the client errors are counted in
+ * the shared database: every call takes one from the division's minute window there (one atomic
+ * UPDATE), Exact's minutely headers lower that figure whenever a response carries them, and an
+ * endpoint paused by one node is paused on all within {@link #SHARED_PAUSE_REFRESH}. The daily
+ * budget comes from Exact's headers, which every node reads on every response.
  */
 public final class ExactRateGovernor {
 
@@ -54,6 +61,10 @@ public final class ExactRateGovernor {
   private final Duration maxWait;
   private final BiConsumer<String, String> alert;
   private final Map<Integer, DivisionState> divisions = new HashMap<>();
+  private volatile SharedBudget shared;
+
+  /** How often a node reads the endpoints other nodes have paused. */
+  static final Duration SHARED_PAUSE_REFRESH = Duration.ofSeconds(5);
 
   // calls made on a thread marked as background work (a backfill) go in at BACKGROUND priority,
   // whatever their caller asks, and are counted
@@ -104,6 +115,11 @@ public final class ExactRateGovernor {
     this.alert = alert;
   }
 
+  /** Counts this division's minute and client errors with every other node, in {@code budget}. */
+  public void shareWith(SharedBudget budget) {
+    this.shared = budget;
+  }
+
   private static final class DivisionState {
     int minutelyLimit = 60;
     int minutelyRemaining = -1; // unknown until the first response
@@ -119,6 +135,7 @@ public final class ExactRateGovernor {
     final Deque<Instant> recent429s = new ArrayDeque<>();
     boolean stormAlerted; // one alert per storm of 429s, not one per 429
     boolean budgetAlerted; // one alert per day that the daily budget runs low
+    Instant sharedPausesReadAt; // when the other nodes' paused endpoints were last read
   }
 
   /** 429s within this long make a storm worth an alert (the governor should prevent them). */
@@ -142,9 +159,9 @@ public final class ExactRateGovernor {
       synchronized (this) {
         DivisionState s = state(division);
         Instant now = clock.instant();
-        checkClientErrorBudget(s, endpoint, now);
+        checkClientErrorBudget(s, division, endpoint, now);
         checkDaily(s, endpoint, priority, now);
-        wait = minuteWait(s, now);
+        wait = minuteWait(s, division, now);
         if (wait.isZero()) {
           s.callsSinceHeaders++;
           s.recentCalls.addLast(now);
@@ -177,12 +194,26 @@ public final class ExactRateGovernor {
     }
   }
 
-  private Duration minuteWait(DivisionState s, Instant now) {
+  private Duration minuteWait(DivisionState s, int division, Instant now) {
     if (s.blockedUntil != null) {
       if (now.isBefore(s.blockedUntil)) {
         return Duration.between(now, s.blockedUntil);
       }
       s.blockedUntil = null;
+    }
+    SharedBudget sb = shared;
+    if (sb != null) {
+      // the last check before the call: a call taken here is spent, whoever makes it
+      Optional<Instant> usedUpUntil = sb.take(division, s.minutelyLimit, now);
+      if (usedUpUntil.isPresent()) {
+        return Duration.between(now, usedUpUntil.get()).plus(SKEW);
+      }
+      if (s.minutelyReset != null && !now.isBefore(s.minutelyReset)) {
+        s.minutelyRemaining = s.minutelyLimit;
+        s.minutelyReset = null;
+        s.callsSinceHeaders = 0;
+      }
+      return Duration.ZERO;
     }
     if (s.minutelyRemaining >= 0 && s.minutelyReset != null) {
       if (now.isBefore(s.minutelyReset)) {
@@ -243,7 +274,15 @@ public final class ExactRateGovernor {
     }
   }
 
-  private void checkClientErrorBudget(DivisionState s, String endpoint, Instant now) {
+  private void checkClientErrorBudget(DivisionState s, int division, String endpoint, Instant now) {
+    SharedBudget sb = shared;
+    if (sb != null
+        && (s.sharedPausesReadAt == null
+            || !now.isBefore(s.sharedPausesReadAt.plus(SHARED_PAUSE_REFRESH)))) {
+      s.sharedPausesReadAt = now;
+      sb.paused(division, now)
+          .forEach((e, u) -> s.stoppedUntil.merge(e, u, ExactRateGovernor::max));
+    }
     Instant until = s.stoppedUntil.get(endpoint);
     if (until != null) {
       if (now.isBefore(until)) {
@@ -299,6 +338,10 @@ public final class ExactRateGovernor {
         s.dailyRemaining = dailyRemaining;
         s.dailyReset = dailyReset != null ? Instant.ofEpochMilli(dailyReset) : nextUtcMidnight(now);
       }
+      SharedBudget sb = shared;
+      if (sb != null && minutelyRemaining != null) {
+        sb.observe(division, minutelyRemaining, s.minutelyReset, now);
+      }
       episodes(s, division, status, now, episodeAlerts);
       if (status == 429) {
         Instant until;
@@ -314,6 +357,9 @@ public final class ExactRateGovernor {
         }
         s.blockedUntil = until.plus(SKEW);
         s.callsSinceHeaders = 0;
+        if (sb != null && until.isAfter(now)) {
+          sb.observe(division, 0, until, now); // no node calls before the reset
+        }
         LOG.warn(
             "Exact Online answered 429 on {}; no calls to division {} until {}",
             endpoint,
@@ -327,12 +373,23 @@ public final class ExactRateGovernor {
         while (!errors.isEmpty() && errors.peekFirst().isBefore(hourAgo)) {
           errors.removeFirst();
         }
-        if (errors.size() >= clientErrorStop) {
-          Instant until = errors.peekFirst().plus(HOUR);
+        int count = errors.size();
+        Instant oldest = errors.peekFirst();
+        if (sb != null) {
+          // Exact counts every caller's errors: so does the stop
+          SharedBudget.ErrorCount all = sb.clientError(division, endpoint, now);
+          count = Math.max(count, all.count());
+          oldest = all.count() >= count ? all.oldest() : oldest;
+        }
+        if (count >= clientErrorStop) {
+          Instant until = oldest.plus(HOUR);
           s.stoppedUntil.put(endpoint, until);
+          if (sb != null) {
+            sb.pause(division, endpoint, until, now);
+          }
           alertCode = "exact-client-error-budget";
           alertMessage =
-              errors.size()
+              count
                   + " client errors on Exact Online endpoint "
                   + endpoint
                   + " within an hour; calls to it are paused until "
@@ -428,6 +485,10 @@ public final class ExactRateGovernor {
 
   private DivisionState state(int division) {
     return divisions.computeIfAbsent(division, d -> new DivisionState());
+  }
+
+  private static Instant max(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
   }
 
   private static Instant nextUtcMidnight(Instant now) {

@@ -3,12 +3,17 @@ package org.sqexact.ops;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import org.sqexact.store.Watermarks;
 
 /**
  * Notices when polling has stopped working: the orders-fetch route reports each poll that ran to
  * its end, and the poll-watch route asks once per poll interval whether the last success is more
  * than {@code intervals} intervals ago (Squarespace unreachable, the key revoked, pre-flight
  * blocking). One alert per stall; the next success ends the stall.
+ *
+ * <p>On several nodes the last success is also kept in the database (the watermark {@value
+ * #SHARED}), because the poll runs on whichever node Quartz fires it: a node that has not polled
+ * itself must not call the cluster stalled.
  */
 public final class PollWatch {
 
@@ -18,8 +23,22 @@ public final class PollWatch {
   private final Alerts alerts;
   private volatile Instant lastSuccess;
   private volatile boolean stalled;
+  private final Watermarks shared;
+
+  /** The watermark that holds the last successful poll of any node. */
+  static final String SHARED = "orders-poll-success";
 
   public PollWatch(Clock clock, Duration interval, int intervals, Alerts alerts) {
+    this(clock, interval, intervals, alerts, null);
+  }
+
+  /**
+   * @param shared where every node keeps the time of its last successful poll, or null when this
+   *     node is alone
+   */
+  public PollWatch(
+      Clock clock, Duration interval, int intervals, Alerts alerts, Watermarks shared) {
+    this.shared = shared;
     this.clock = clock;
     this.interval = interval;
     this.intervals = intervals;
@@ -31,10 +50,24 @@ public final class PollWatch {
   public void succeeded() {
     lastSuccess = clock.instant();
     stalled = false;
+    if (shared != null) {
+      shared.put(SHARED, lastSuccess.toString());
+    }
   }
 
   /** Raises the alert once when no poll has succeeded for the configured number of intervals. */
   public boolean check() {
+    if (shared != null) {
+      shared
+          .get(SHARED)
+          .map(Instant::parse)
+          .filter(t -> t.isAfter(lastSuccess))
+          .ifPresent(
+              t -> {
+                lastSuccess = t;
+                stalled = false;
+              });
+    }
     Duration since = Duration.between(lastSuccess, clock.instant());
     if (since.compareTo(interval.multipliedBy(intervals)) < 0 || stalled) {
       return false;

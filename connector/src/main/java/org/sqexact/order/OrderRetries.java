@@ -26,6 +26,14 @@ public final class OrderRetries {
   private final Clock clock;
   private final Duration interruptedAfter;
   private final String instance;
+  private volatile java.util.function.Supplier<Set<String>> liveNodes;
+
+  /**
+   * How long an order a dead node held stays untouched: longer than a node's check-in lapse that
+   * Quartz forgives (interval 5 s + 7.5 s), so a node that was only paused is not taken for dead
+   * while its POST is on the way.
+   */
+  static final Duration ABANDONED_AFTER = Duration.ofSeconds(30);
 
   /**
    * @param interruptedAfter how long a row another process holds stays untouched (zero when the
@@ -43,6 +51,14 @@ public final class OrderRetries {
     this.clock = clock;
     this.interruptedAfter = interruptedAfter;
     this.instance = instance;
+  }
+
+  /**
+   * On several nodes: the ids of the nodes alive now (Quartz's cluster), so that orders a dead node
+   * held are released within a minute instead of after {@code interruptedAfter}.
+   */
+  public void watchNodes(java.util.function.Supplier<Set<String>> live) {
+    this.liveNodes = live;
   }
 
   /** The ids of failed orders whose pause is over. */
@@ -74,7 +90,23 @@ public final class OrderRetries {
    * the next attempt asks Exact first.
    */
   public int recoverInterrupted() {
-    List<String> ids = ledger.recoverInterrupted(interruptedAfter, instance);
+    List<String> ids = new ArrayList<>(ledger.recoverInterrupted(interruptedAfter, instance));
+    java.util.function.Supplier<Set<String>> nodes = liveNodes;
+    if (nodes != null) {
+      Set<String> live = nodes.get();
+      // only when this node sees itself: an empty or stale list must not make everyone dead
+      if (live.contains(instance)) {
+        List<String> abandoned = ledger.recoverAbandoned(ABANDONED_AFTER, live, instance);
+        if (!abandoned.isEmpty()) {
+          LOG.warn(
+              "{} order(s) held by a node that is gone (live nodes: {}) will be checked in Exact"
+                  + " and tried again",
+              abandoned.size(),
+              live);
+        }
+        ids.addAll(abandoned);
+      }
+    }
     for (String id : ids) {
       repository.remove(id);
     }

@@ -564,6 +564,50 @@ public final class OrderLedger {
     return ids;
   }
 
+  /**
+   * Orders held by a node that is gone (its claim prefix not among {@code live}, the nodes that
+   * still check in) and untouched for {@code grace}: released like interrupted ones, so that the
+   * next attempt asks Exact first, without the long wait for a holder that may still be alive.
+   */
+  public List<String> recoverAbandoned(Duration grace, Set<String> live, String ownInstance) {
+    List<String> ids = new ArrayList<>();
+    List<String[]> rows =
+        Sql.query(
+            db,
+            "order ledger",
+            "SELECT order_id, claim_owner, updated_at FROM order_ledger WHERE connection_id = ?"
+                + " AND state = ? AND updated_at <= ? AND claim_owner IS NOT NULL"
+                + " AND claim_owner NOT LIKE ?",
+            rs -> new String[] {rs.getString(1), rs.getString(2), rs.getTimestamp(3).toString()},
+            connectionId,
+            State.IN_PROGRESS.name(),
+            Database.ts(clock.instant().minus(grace)),
+            ownInstance + "/%");
+    for (String[] r : rows) {
+      String owner = r[1].contains("/") ? r[1].substring(0, r[1].indexOf('/')) : r[1];
+      if (live.contains(owner)) {
+        continue;
+      }
+      if (Sql.update(
+              db,
+              "order ledger",
+              "UPDATE order_ledger SET state = ?, outcome_unknown = TRUE, last_error = ?,"
+                  + " claim_owner = NULL, updated_at = ? WHERE connection_id = ? AND order_id = ?"
+                  + " AND state = ? AND claim_owner = ?",
+              State.FAILED.name(),
+              INTERRUPTED,
+              Database.ts(clock.instant()),
+              connectionId,
+              r[0],
+              State.IN_PROGRESS.name(),
+              r[1])
+          == 1) {
+        ids.add(r[0]);
+      }
+    }
+    return ids;
+  }
+
   private List<Entry> query(String sql, Object... args) {
     return Sql.query(db, "order ledger", sql, OrderLedger::row, args);
   }
