@@ -45,6 +45,34 @@ final class Sql {
     }
   }
 
+  /**
+   * Runs an insert; false when the row exists already (a unique key refused it), so of several
+   * callers inserting the same row exactly one gets true.
+   */
+  static boolean insertUnlessDuplicate(Database db, String what, String sql, Object... args) {
+    try (Connection c = db.connection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      bind(ps, args);
+      ps.executeUpdate();
+      return true;
+    } catch (SQLException e) {
+      if (isDuplicateKey(e)) {
+        return false;
+      }
+      throw new StoreException("cannot write the " + what, e);
+    }
+  }
+
+  private static boolean isDuplicateKey(SQLException e) {
+    // 23505: unique violation, the SQLState of H2 and PostgreSQL alike
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && "23505".equals(s.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static void bind(PreparedStatement ps, Object... args) throws SQLException {
     for (int i = 0; i < args.length; i++) {
       ps.setObject(i + 1, args[i]);
