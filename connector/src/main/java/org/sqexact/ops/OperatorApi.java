@@ -36,7 +36,8 @@ import org.sqexact.store.Watermarks;
 /**
  * What the operator API ({@code routes/operator-api.camel.yaml}) answers: orders by state with
  * their reasons, one order's story, retry and skip, and the connector's status. Answers are maps
- * that the route writes as JSON; the HTTP status is set in {@code CamelHttpResponseCode}.
+ * that the REST DSL writes as JSON (binding json); the HTTP status is set in {@code
+ * CamelHttpResponseCode}.
  */
 public final class OperatorApi {
 
@@ -368,6 +369,19 @@ public final class OperatorApi {
     }
     out.put("recentAlerts", recent);
     return out;
+  }
+
+  /** POST /api/poll — the poll is queued: 202. */
+  public Map<String, Object> pollQueued(Exchange exchange) {
+    exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("status", "poll queued");
+    return out;
+  }
+
+  /** Any call that failed unexpectedly (routes/operator-api.camel.yaml, its error handler): 500. */
+  public Map<String, Object> failed(Exchange exchange) {
+    return error(exchange, 500, "the call failed unexpectedly; the connector's log has the reason");
   }
 
   /** GET /api/alerts. */
