@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.sqexact.config.OrderSettings;
 import org.sqexact.order.DocumentLine.Kind;
 import org.sqexact.order.VatCodes.VatCode;
@@ -177,14 +179,13 @@ public final class OrderLines {
    * Splits the money as Squarespace charged it into the document's lines (body: the lines to book,
    * now with their gross amount, VAT and rate; discount lines added, one per rate).
    */
-  public List<LineSource> charges(Exchange exchange) {
-    SquarespaceOrder order = exchange.getProperty(OrderKeys.ORDER, SquarespaceOrder.class);
-    @SuppressWarnings("unchecked")
-    List<LineSource> lines = exchange.getMessage().getBody(List.class);
-    @SuppressWarnings("unchecked")
-    Map<String, JsonNode> items = exchange.getProperty(ITEMS, Map.class);
-    BigDecimal goodsRate = exchange.getProperty(GOODS_RATE, BigDecimal.class);
-    JsonNode doc = exchange.getProperty(OrderKeys.TRANSACTIONS, JsonNode.class);
+  public List<LineSource> charges(
+      @ExchangeProperty(OrderKeys.ORDER) SquarespaceOrder order,
+      @Body List<LineSource> lines,
+      @ExchangeProperty(ITEMS) Map<String, JsonNode> items,
+      @ExchangeProperty(GOODS_RATE) BigDecimal goodsRate,
+      @ExchangeProperty(OrderKeys.TRANSACTIONS) JsonNode doc,
+      @ExchangeProperty(CustomerResolver.DRY_RUN) Boolean dryRun) {
     List<String> notes = new ArrayList<>();
     List<LineSource> out =
         LineCharges.charge(
@@ -199,7 +200,7 @@ public final class OrderLines {
                 },
             options.priceDecimals(),
             notes);
-    if (!exchange.getProperty(CustomerResolver.DRY_RUN, false, Boolean.class)) {
+    if (!Boolean.TRUE.equals(dryRun)) {
       for (String note : notes) {
         activity.record(
             order.id(), order.orderNumber(), "vat", "ok", "Order #" + order.orderNumber() + note);
@@ -209,11 +210,10 @@ public final class OrderLines {
   }
 
   /** Prices one line (a split step): item, VAT code, unit price, amounts, description. */
-  public DocumentLine price(Exchange exchange) {
-    LineSource l = exchange.getMessage().getBody(LineSource.class);
-    SquarespaceOrder order = exchange.getProperty(OrderKeys.ORDER, SquarespaceOrder.class);
-    @SuppressWarnings("unchecked")
-    Map<String, JsonNode> items = exchange.getProperty(ITEMS, Map.class);
+  public DocumentLine price(
+      @Body LineSource l,
+      @ExchangeProperty(OrderKeys.ORDER) SquarespaceOrder order,
+      @ExchangeProperty(ITEMS) Map<String, JsonNode> items) {
     return pricer.price(
         order,
         l,
