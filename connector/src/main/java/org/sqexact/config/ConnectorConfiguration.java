@@ -57,8 +57,8 @@ public final class ConnectorConfiguration implements CamelConfiguration {
           OrderConfiguration.class,
           ReturnFlowsConfiguration.class,
           OperationsConfiguration.class,
-          // issue 10: privacy, backfill, live/ready health, episode alerts (after the operator API)
-          org.sqexact.ops.OperationsConfiguration.class);
+          // privacy, backfill, live/ready health, episode alerts (after the operator API)
+          org.sqexact.ops.OperatorToolsConfiguration.class);
 
   /** Registry name of an optional clock that replaces the system clock (tests). */
   public static final String CLOCK = "connectorClock";

@@ -122,23 +122,23 @@ public final class Backfill {
       JsonNode json = body == null || body.isBlank() ? null : JSON.readTree(body);
       text = json == null ? null : json.path("since").asText(null);
       if (text == null || text.isBlank()) {
-        return OperatorApi.error(
+        return ApiCalls.error(
             exchange, 400, "send {\"since\": \"2026-01-01\"}: the date from which to import");
       }
       from = parse(text.trim());
     } catch (IllegalArgumentException | java.io.IOException e) {
-      return OperatorApi.error(
+      return ApiCalls.error(
           exchange,
           400,
           "'since' must be an ISO date (2026-01-01) or date-time (2026-01-01T00:00:00Z)");
     }
     if (state == State.RUNNING) {
-      Map<String, Object> m = OperatorApi.error(exchange, 409, "a backfill is running already");
+      Map<String, Object> m = ApiCalls.error(exchange, 409, "a backfill is running already");
       m.putAll(status());
       return m;
     }
     if (!from.isBefore(clock.instant())) {
-      return OperatorApi.error(exchange, 400, "'since' must lie in the past");
+      return ApiCalls.error(exchange, 400, "'since' must lie in the past");
     }
     state = State.RUNNING;
     since = text.trim();
@@ -159,7 +159,7 @@ public final class Backfill {
         "backfill of orders modified since "
             + since
             + " started by "
-            + OperatorApi.operator(exchange));
+            + ApiCalls.operator(exchange));
     LOG.info("Backfill of orders modified since {} started", since);
     exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
     return status();

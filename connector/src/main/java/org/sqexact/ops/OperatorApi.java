@@ -1,9 +1,15 @@
 package org.sqexact.ops;
 
+import static org.sqexact.ops.ApiCalls.badOrderKey;
+import static org.sqexact.ops.ApiCalls.conflict;
+import static org.sqexact.ops.ApiCalls.error;
+import static org.sqexact.ops.ApiCalls.operator;
+import static org.sqexact.ops.ApiCalls.orderKey;
+import static org.sqexact.ops.ApiCalls.query;
+import static org.sqexact.ops.ApiCalls.shortText;
+import static org.sqexact.ops.ApiCalls.view;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -30,7 +36,8 @@ import org.sqexact.store.Watermarks;
 /**
  * What the operator API ({@code routes/operator-api.camel.yaml}) answers: orders by state with
  * their reasons, one order's story, retry and skip, and the connector's status. Answers are maps
- * that the route writes as JSON; the HTTP status is set in {@code CamelHttpResponseCode}.
+ * that the REST DSL writes as JSON (binding json); the HTTP status is set in {@code
+ * CamelHttpResponseCode}.
  */
 public final class OperatorApi {
 
@@ -48,6 +55,7 @@ public final class OperatorApi {
   private final ProducerTemplate template;
   private final Runnable cachesStale;
   private final OrderClaims claims;
+  private final DryRunReport dryRuns;
   private Preflight preflight;
 
   public OperatorApi(
@@ -79,6 +87,7 @@ public final class OperatorApi {
     this.template = template;
     this.cachesStale = cachesStale;
     this.claims = claims;
+    this.dryRuns = new DryRunReport(ledger, squarespace, eligibility, template);
   }
 
   /** GET /api/orders?state=parked,failed&limit=100 — pending = in progress or failed. */
@@ -162,7 +171,7 @@ public final class OperatorApi {
       return error(exchange, 404, "order " + key + " is not known to the connector");
     }
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("order", e.map(OperatorApi::view).orElse(null));
+    out.put("order", e.map(ApiCalls::view).orElse(null));
     out.put("activity", lines);
     return out;
   }
@@ -326,111 +335,7 @@ public final class OperatorApi {
    * resolved codes and any problem, without writing to Exact.
    */
   public Map<String, Object> dryRun(Exchange exchange) {
-    String key = orderKey(exchange);
-    if (key == null) {
-      return badOrderKey(exchange);
-    }
-    String orderId =
-        ledger
-            .findByIdOrNumber(key)
-            .map(Entry::orderId)
-            .orElseGet(() -> key.matches("[0-9a-f]{24}") ? key : findByNumber(key));
-    if (orderId == null) {
-      return error(
-          exchange,
-          404,
-          "order "
-              + key
-              + " was not found: give its Squarespace order id or a number of the last"
-              + " 90 days");
-    }
-    JsonNode order;
-    try {
-      order = squarespace.orderJson(orderId);
-    } catch (RuntimeException e) {
-      return error(
-          exchange, 404, "cannot fetch order " + key + " from Squarespace: " + e.getMessage());
-    }
-    Exchange run = template.request("direct:order-dry-run", e -> e.getMessage().setBody(order));
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("orderId", orderId);
-    out.put("orderNumber", order.path("orderNumber").asText());
-    String notEligible = eligibility.reasonNotEligible(order);
-    out.put("eligible", notEligible == null);
-    if (notEligible != null) {
-      out.put("notEligibleBecause", notEligible);
-    }
-    Object existing = run.getProperty(org.sqexact.order.OrderKeys.EXISTING);
-    if (existing instanceof org.sqexact.order.ExistenceCheck.Found f) {
-      out.put("alreadyInExact", f.describe());
-    }
-    Map<String, Object> resolved = new LinkedHashMap<>();
-    resolved.put("customer", run.getProperty(org.sqexact.order.OrderKeys.CUSTOMER_KIND));
-    resolved.put(
-        "company",
-        run.getProperty(org.sqexact.order.OrderKeys.COMPANY) == null ? null : PersonalData.MASK);
-    resolved.put("accountId", run.getProperty(org.sqexact.order.OrderKeys.ACCOUNT_ID));
-    resolved.put("contactId", run.getProperty(org.sqexact.order.OrderKeys.CONTACT_ID));
-    resolved.put(
-        "deliveryAddressId", run.getProperty(org.sqexact.order.OrderKeys.DELIVERY_ADDRESS_ID));
-    out.put("resolved", resolved);
-    // what would be written, with customers' personal data masked: it never leaves the API
-    out.put(
-        "customerWrites",
-        PersonalData.mask(run.getProperty(org.sqexact.order.CustomerResolver.DRY_RUN_WRITES)));
-    out.put("document", PersonalData.mask(run.getProperty(org.sqexact.order.OrderKeys.DOCUMENT)));
-    String problem = run.getProperty("dryRunProblem", String.class);
-    if (problem != null) {
-      problem = org.sqexact.support.Redact.emails(problem);
-    }
-    List<String> problems = new ArrayList<>();
-    if (problem != null) {
-      problems.add(problem);
-    }
-    if (preflight != null && preflight.last() != null) {
-      for (Preflight.Problem p : preflight.last().problems()) {
-        problems.add("setting " + p.setting() + ": " + p.message());
-      }
-    }
-    out.put("problems", problems);
-    out.put("wouldBook", notEligible == null && existing == null && problems.isEmpty());
-    return out;
-  }
-
-  /**
-   * Finds a Squarespace order id by its number among the orders of the last 90 days (the Orders API
-   * cannot filter by number); null when not found.
-   */
-  private String findByNumber(String number) {
-    if (!number.matches("[A-Za-z0-9-]{1,32}")) {
-      return null;
-    }
-    java.time.format.DateTimeFormatter iso =
-        java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-            .withZone(java.time.ZoneOffset.UTC);
-    Instant now = Instant.now();
-    String query =
-        "modifiedAfter="
-            + iso.format(now.minus(java.time.Duration.ofDays(90)))
-            + "&modifiedBefore="
-            + iso.format(now)
-            + "&paymentStates=NOT_CHARGED,AUTHORIZED,PAID,REFUNDED,PENDING,FAILED,PARTIALLY_PAID";
-    for (int page = 0; page < 20 && query != null; page++) {
-      JsonNode list = squarespace.get("/1.0/commerce/orders", query);
-      for (JsonNode o : list.path("result")) {
-        if (number.equals(o.path("orderNumber").asText())) {
-          return o.path("id").asText();
-        }
-      }
-      boolean next = list.path("pagination").path("hasNextPage").asBoolean(false);
-      String cursor = list.path("pagination").path("nextPageCursor").asText(null);
-      query =
-          next && cursor != null
-              ? "cursor="
-                  + java.net.URLEncoder.encode(cursor, java.nio.charset.StandardCharsets.UTF_8)
-              : null;
-    }
-    return null;
+    return dryRuns.run(exchange, preflight);
   }
 
   /** GET /api/status — the connection's health, budget and counts. */
@@ -466,6 +371,19 @@ public final class OperatorApi {
     return out;
   }
 
+  /** POST /api/poll — the poll is queued: 202. */
+  public Map<String, Object> pollQueued(Exchange exchange) {
+    exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("status", "poll queued");
+    return out;
+  }
+
+  /** Any call that failed unexpectedly (routes/operator-api.camel.yaml, its error handler): 500. */
+  public Map<String, Object> failed(Exchange exchange) {
+    return error(exchange, 500, "the call failed unexpectedly; the connector's log has the reason");
+  }
+
   /** GET /api/alerts. */
   public List<Map<String, Object>> alerts() {
     List<Map<String, Object>> out = new ArrayList<>();
@@ -483,121 +401,5 @@ public final class OperatorApi {
     counts.put("parked", c.getOrDefault(State.PARKED, 0));
     counts.put("pending", c.getOrDefault(State.FAILED, 0) + c.getOrDefault(State.IN_PROGRESS, 0));
     return counts;
-  }
-
-  static Map<String, Object> view(Entry e) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("orderId", e.orderId());
-    m.put("orderNumber", e.orderNumber());
-    m.put("state", e.state().name().toLowerCase(Locale.ROOT));
-    m.put("documentType", e.documentType());
-    m.put("exactDocumentId", e.documentId());
-    m.put("exactDocumentNumber", e.documentNumber());
-    m.put("attempts", e.attempts());
-    m.put("reason", e.lastError());
-    m.put("outcomeUnknown", e.outcomeUnknown());
-    m.put("updatedAt", str(e.updatedAt()));
-    return m;
-  }
-
-  private static String str(Instant i) {
-    return i == null ? null : i.toString();
-  }
-
-  /** The order path parameter, or null when it is not a plausible order id or number. */
-  static String orderKey(Exchange exchange) {
-    Object v = exchange.getMessage().getHeader("order");
-    if (v instanceof List<?> l) {
-      return null; // given twice: never guess which one is meant
-    }
-    String key = v == null ? null : v.toString().trim();
-    return key != null && key.matches("[A-Za-z0-9-]{1,64}") ? key : null;
-  }
-
-  static Map<String, Object> badOrderKey(Exchange exchange) {
-    return error(
-        exchange,
-        400,
-        "the order must be a Squarespace order number or id (letters, digits and '-', at most 64)");
-  }
-
-  /**
-   * The query parameters, from the request line only ({@code CamelHttpRawQuery}): request headers
-   * never become parameters. Unknown parameters are refused.
-   */
-  static Map<String, List<String>> query(Exchange exchange, Set<String> allowed) {
-    String raw = exchange.getMessage().getHeader(Exchange.HTTP_RAW_QUERY, String.class);
-    if (raw == null) {
-      raw = exchange.getMessage().getHeader(Exchange.HTTP_QUERY, String.class);
-    }
-    Map<String, List<String>> out = new LinkedHashMap<>();
-    if (raw == null || raw.isBlank()) {
-      return out;
-    }
-    for (String pair : raw.split("&")) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      int eq = pair.indexOf('=');
-      String name;
-      String value;
-      try {
-        name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-        value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("the query string is not well-formed");
-      }
-      if (!allowed.contains(name)) {
-        throw new IllegalArgumentException(
-            "unknown parameter '"
-                + shortText(name)
-                + "'"
-                + (allowed.isEmpty()
-                    ? "; this call takes none"
-                    : "; use " + String.join(", ", allowed)));
-      }
-      out.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
-    }
-    return out;
-  }
-
-  private static String shortText(String s) {
-    String clean = s.replaceAll("[^\\p{Alnum} ._-]", "?");
-    return clean.length() > 40 ? clean.substring(0, 40) + "…" : clean;
-  }
-
-  /** Who acts: the login the door let in (API token, later a dashboard user) and from where. */
-  static String operator(Exchange exchange) {
-    Object v = exchange.getMessage().getHeader(OperatorAccess.OPERATOR_HEADER);
-    if (v instanceof List<?> l && !l.isEmpty()) {
-      v = l.get(0);
-    }
-    return v == null ? "the operator" : "the operator (" + v + ")";
-  }
-
-  private static Map<String, Object> conflict(Exchange exchange, Entry current, String rule) {
-    Map<String, Object> m =
-        error(
-            exchange,
-            409,
-            current == null
-                ? "the order changed meanwhile; " + rule
-                : "order #"
-                    + current.orderNumber()
-                    + " is "
-                    + current.state().name().toLowerCase(Locale.ROOT).replace('_', ' ')
-                    + "; "
-                    + rule);
-    if (current != null) {
-      m.put("state", current.state().name().toLowerCase(Locale.ROOT));
-    }
-    return m;
-  }
-
-  static Map<String, Object> error(Exchange exchange, int status, String message) {
-    exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("error", message);
-    return m;
   }
 }

@@ -42,9 +42,9 @@ public final class PersonalDataRequests {
 
   /** GET: the ledger row, the refund rows, every activity line and the idempotent key. */
   public Map<String, Object> export(Exchange exchange) {
-    String key = OperatorApi.orderKey(exchange);
+    String key = ApiCalls.orderKey(exchange);
     if (key == null) {
-      return OperatorApi.badOrderKey(exchange);
+      return ApiCalls.badOrderKey(exchange);
     }
     Optional<Entry> entry = ledger.findByIdOrNumber(key);
     List<ActivityLog.Entry> lines =
@@ -59,10 +59,10 @@ public final class PersonalDataRequests {
       }
     }
     if (entry.isEmpty() && lines.isEmpty()) {
-      return OperatorApi.error(exchange, 404, "order " + key + " is not known to the connector");
+      return ApiCalls.error(exchange, 404, "order " + key + " is not known to the connector");
     }
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("order", entry.map(OperatorApi::view).orElse(null));
+    out.put("order", entry.map(ApiCalls::view).orElse(null));
     List<Map<String, Object>> refundRows = new ArrayList<>();
     if (entry.isPresent()) {
       for (RefundLedger.Entry r : refunds.forOrder(entry.get().orderId())) {
@@ -107,18 +107,18 @@ public final class PersonalDataRequests {
    * DELETE: erases the order's activity lines and reasons; keeps what prevents a second booking.
    */
   public Map<String, Object> erase(Exchange exchange) {
-    String key = OperatorApi.orderKey(exchange);
+    String key = ApiCalls.orderKey(exchange);
     if (key == null) {
-      return OperatorApi.badOrderKey(exchange);
+      return ApiCalls.badOrderKey(exchange);
     }
     Optional<Entry> entry = ledger.findByIdOrNumber(key);
     String orderId = entry.map(Entry::orderId).orElse(key);
     String number = entry.map(Entry::orderNumber).orElse(key);
     if (entry.isEmpty() && activity.recent(key, 1).isEmpty()) {
-      return OperatorApi.error(exchange, 404, "order " + key + " is not known to the connector");
+      return ApiCalls.error(exchange, 404, "order " + key + " is not known to the connector");
     }
     if (entry.isPresent() && entry.get().state() == OrderLedger.State.IN_PROGRESS) {
-      return OperatorApi.error(
+      return ApiCalls.error(
           exchange, 409, "order #" + number + " is being booked now; erase it once that is done");
     }
     PersonalDataStore.Erased erased = store.erase(orderId, number, ERASED);
@@ -128,7 +128,7 @@ public final class PersonalDataRequests {
         number,
         "erase",
         "erased",
-        "personal data erased at a data-subject request by " + OperatorApi.operator(exchange));
+        "personal data erased at a data-subject request by " + ApiCalls.operator(exchange));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("order", number);
     out.put("activityLinesDeleted", erased.activityLines());

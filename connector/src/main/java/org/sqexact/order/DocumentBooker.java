@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqexact.exact.DocumentType;
@@ -71,10 +72,11 @@ public final class DocumentBooker {
   }
 
   /** Posts the document and records it in the ledger. */
-  public void book(Exchange exchange) {
-    String orderId = exchange.getProperty(OrderKeys.ORDER_ID, String.class);
-    String number = exchange.getProperty(OrderKeys.ORDER_NUMBER, String.class);
-    ObjectNode document = exchange.getProperty(OrderKeys.DOCUMENT, ObjectNode.class);
+  public void book(
+      @ExchangeProperty(OrderKeys.ORDER_ID) String orderId,
+      @ExchangeProperty(OrderKeys.ORDER_NUMBER) String number,
+      @ExchangeProperty(OrderKeys.DOCUMENT) ObjectNode document,
+      @ExchangeProperty(OrderKeys.YOUR_REF) String yourRef) {
     ledger.markPosting(orderId, type.setting());
     JsonNode created;
     try {
@@ -89,7 +91,7 @@ public final class DocumentBooker {
             created.path(type.idField()).asText(null),
             created.path(type.numberField()).asText(null));
     ledger.markBooked(orderId, type.setting(), found.id(), found.number());
-    existence.recordBooked(exchange.getProperty(OrderKeys.YOUR_REF, String.class), found);
+    existence.recordBooked(yourRef, found);
     activity.record(
         orderId, number, "book", "booked", "booked in Exact Online as " + found.describe());
     LOG.info("Booked in Exact Online as {}", found.describe());

@@ -5,26 +5,17 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Function;
-import java.util.stream.Collectors;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.sqexact.config.OrderSettings;
 import org.sqexact.order.DocumentLine.Kind;
-import org.sqexact.order.OrderTaxes.Booked;
-import org.sqexact.order.OrderTaxes.Charged;
 import org.sqexact.order.VatCodes.VatCode;
 import org.sqexact.squarespace.SquarespaceApi;
-import org.sqexact.squarespace.SquarespaceJson;
 import org.sqexact.squarespace.SquarespaceOrder;
 import org.sqexact.squarespace.SquarespaceOrder.LineItem;
 import org.sqexact.store.ActivityLog;
@@ -48,7 +39,6 @@ public final class OrderLines {
   static final String GIFT_CARD_TYPE = "GIFT_CARD";
 
   private static final BigDecimal ONE = BigDecimal.ONE;
-  private static final BigDecimal HUNDRED = new BigDecimal("100");
 
   /**
    * What the settings say beyond {@link OrderSettings}.
@@ -82,15 +72,13 @@ public final class OrderLines {
     }
   }
 
-  private final OrderSettings settings;
-  private final ItemCatalog catalog;
   private final VatCodes vatCodes;
   private final VatPolicy vat;
-  private final boolean amountsExclusive;
   private final SquarespaceApi squarespace;
   private final ActivityLog activity;
-  private final Clock clock;
   private final Options options;
+  private final LineItemResolver itemResolver;
+  private final LinePricer pricer;
 
   /**
    * @param amountsExclusive the document carries amounts without VAT and the VAT itself (sales
@@ -106,15 +94,13 @@ public final class OrderLines {
       ActivityLog activity,
       Clock clock,
       Options options) {
-    this.settings = settings;
-    this.catalog = catalog;
     this.vatCodes = vatCodes;
     this.vat = vat;
-    this.amountsExclusive = amountsExclusive;
     this.squarespace = squarespace;
     this.activity = activity;
-    this.clock = clock;
     this.options = options;
+    this.itemResolver = new LineItemResolver(settings, catalog, vat, clock, options);
+    this.pricer = new LinePricer(vatCodes, vat, amountsExclusive, options);
   }
 
   /** The lines to book: products, gift cards, shipping (discount lines follow from the taxes). */
@@ -184,126 +170,25 @@ public final class OrderLines {
     SquarespaceOrder order = exchange.getProperty(OrderKeys.ORDER, SquarespaceOrder.class);
     @SuppressWarnings("unchecked")
     List<LineSource> lines = exchange.getMessage().getBody(List.class);
-    Set<String> codes = new LinkedHashSet<>();
-    for (LineSource l : lines) {
-      codes.add(itemCode(l.kind(), l.sku()));
-    }
-    boolean discounted = amount(order.discountTotal()).signum() != 0;
-    if (discounted) {
-      codes.add(settings.discountItem());
-    }
-    if (settings.unknownSkuItem() != null) {
-      codes.add(settings.unknownSkuItem());
-    }
-    Map<String, JsonNode> found = catalog.resolve(codes);
-    List<String> missingSkus = new ArrayList<>();
-    List<String> missingSpecial = new ArrayList<>();
-    List<LineSource> withDiscount = new ArrayList<>(lines);
-    if (discounted) {
-      withDiscount.add(
-          new LineSource(Kind.DISCOUNT, null, null, List.of(), List.of(), ONE, null, null, null));
-    }
-    for (LineSource l : withDiscount) {
-      String code = itemCode(l.kind(), l.sku());
-      if (!found.containsKey(code)) {
-        if (l.kind() == Kind.PRODUCT) {
-          if (settings.unknownSkuItem() == null || !found.containsKey(settings.unknownSkuItem())) {
-            missingSkus.add(code);
-          }
-        } else {
-          missingSpecial.add("'" + code + "' (" + settingFor(l.kind()) + ")");
-        }
-      }
-    }
-    if (!missingSkus.isEmpty()) {
-      String list =
-          missingSkus.stream().distinct().map(s -> "'" + s + "'").collect(Collectors.joining(", "));
-      throw new OrderRejectedException(
-          "Order #"
-              + order.orderNumber()
-              + ": SKU "
-              + list
-              + (missingSkus.size() == 1 ? " does" : " do")
-              + " not exist as an item in Exact Online. Create the item with that code (or set"
-              + " ORDERS_ITEMS_UNKNOWN_SKU to a fallback item), then retry the order.");
-    }
-    if (!missingSpecial.isEmpty()) {
-      throw new OrderRejectedException(
-          "Order #"
-              + order.orderNumber()
-              + ": the item "
-              + missingSpecial.stream().distinct().collect(Collectors.joining(", "))
-              + " does not exist in Exact Online. Create it or change the setting, then retry the"
-              + " order.");
-    }
-    List<String> notForSale = new ArrayList<>();
-    for (LineSource l : withDiscount) {
-      JsonNode item = itemFor(found, l.kind(), l.sku());
-      String why = notForSale(item, LocalDate.ofInstant(clock.instant(), ZoneId.of("UTC")));
-      if (why != null) {
-        String label = l.kind() == Kind.PRODUCT ? "SKU '" + l.sku() + "'" : "item";
-        notForSale.add(label + " (Exact item '" + item.path("Code").asText().trim() + "') " + why);
-      }
-    }
-    if (!notForSale.isEmpty()) {
-      throw new OrderRejectedException(
-          "Order #"
-              + order.orderNumber()
-              + ": Exact Online will not sell "
-              + notForSale.stream().distinct().collect(Collectors.joining("; "))
-              + ". Make the item a sales item or extend its end date in Exact (or change the"
-              + " product in Squarespace), then retry the order.");
-    }
-    BigDecimal goodsRate = null;
-    for (LineSource l : lines) {
-      if (l.kind() == Kind.PRODUCT || l.kind() == Kind.NOSKU) {
-        BigDecimal rate = vat.rateOf(itemFor(found, l.kind(), l.sku()));
-        goodsRate = goodsRate == null || rate.compareTo(goodsRate) > 0 ? rate : goodsRate;
-      }
-    }
-    exchange.setProperty(ITEMS, found);
-    exchange.setProperty(GOODS_RATE, goodsRate == null ? vat.standardRate() : goodsRate);
-  }
-
-  /**
-   * Why Exact will not sell the item, or null when it will. Exact's Item (EDMX {@code
-   * logistics.xml}, picqer {@code Item.php}): {@code IsSalesItem}, and {@code StartDate}/{@code
-   * EndDate}, the window in which the item is active. Exact's Item has no blocked flag; an item out
-   * of its window is what Exact refuses as "no longer active".
-   */
-  static String notForSale(JsonNode item, LocalDate today) {
-    if (item == null) {
-      return null;
-    }
-    if (item.has("IsSalesItem") && !item.path("IsSalesItem").asBoolean(true)) {
-      return "because it is not a sales item";
-    }
-    LocalDate end = date(item.path("EndDate"));
-    if (end != null && end.isBefore(today)) {
-      return "because its end date " + end + " has passed (the item is no longer active)";
-    }
-    LocalDate start = date(item.path("StartDate"));
-    if (start != null && start.isAfter(today)) {
-      return "because it is not active before its start date " + start;
-    }
-    return null;
+    LineItemResolver.Resolved resolved = itemResolver.resolve(order, lines);
+    exchange.setProperty(ITEMS, resolved.items());
+    exchange.setProperty(GOODS_RATE, resolved.goodsRate());
   }
 
   /**
    * Splits the money as Squarespace charged it into the document's lines (body: the lines to book,
    * now with their gross amount, VAT and rate; discount lines added, one per rate).
    */
-  public List<LineSource> charges(Exchange exchange) {
-    SquarespaceOrder order = exchange.getProperty(OrderKeys.ORDER, SquarespaceOrder.class);
-    @SuppressWarnings("unchecked")
-    List<LineSource> lines = exchange.getMessage().getBody(List.class);
-    @SuppressWarnings("unchecked")
-    Map<String, JsonNode> items = exchange.getProperty(ITEMS, Map.class);
-    BigDecimal goodsRate = exchange.getProperty(GOODS_RATE, BigDecimal.class);
-    JsonNode doc = exchange.getProperty(OrderKeys.TRANSACTIONS, JsonNode.class);
+  public List<LineSource> charges(
+      @ExchangeProperty(OrderKeys.ORDER) SquarespaceOrder order,
+      @Body List<LineSource> lines,
+      @ExchangeProperty(ITEMS) Map<String, JsonNode> items,
+      @ExchangeProperty(GOODS_RATE) BigDecimal goodsRate,
+      @ExchangeProperty(OrderKeys.TRANSACTIONS) JsonNode doc,
+      @ExchangeProperty(CustomerResolver.DRY_RUN) Boolean dryRun) {
     List<String> notes = new ArrayList<>();
     List<LineSource> out =
-        charge(
+        LineCharges.charge(
             order,
             doc,
             lines,
@@ -311,11 +196,11 @@ public final class OrderLines {
                 switch (l.kind()) {
                   case SHIPPING -> goodsRate;
                   case GIFT_CARD -> voucherRate(order);
-                  default -> vat.rateOf(itemFor(items, l.kind(), l.sku()));
+                  default -> vat.rateOf(itemResolver.itemFor(items, l.kind(), l.sku()));
                 },
             options.priceDecimals(),
             notes);
-    if (!exchange.getProperty(CustomerResolver.DRY_RUN, false, Boolean.class)) {
+    if (!Boolean.TRUE.equals(dryRun)) {
       for (String note : notes) {
         activity.record(
             order.id(), order.orderNumber(), "vat", "ok", "Order #" + order.orderNumber() + note);
@@ -324,235 +209,16 @@ public final class OrderLines {
     return out;
   }
 
-  /**
-   * The pure part of {@link #charges}: the lines of the order, each with the gross amount, VAT and
-   * rate it is booked at, plus one discount line per rate. Lines whose quantity × unit price cannot
-   * reproduce their amount with {@code priceDecimals} decimals are split in two.
-   *
-   * @param fallbackRate the rate (percent) of a line Squarespace charged no tax on: its item's
-   * @param notes receives a note for each line charged at another rate than its item's
-   */
-  public static List<LineSource> charge(
-      SquarespaceOrder order,
-      JsonNode transactionDocument,
-      List<LineSource> lines,
-      Function<LineSource, BigDecimal> fallbackRate,
-      int priceDecimals,
-      List<String> notes) {
-    boolean inclusive = !"EXCLUSIVE".equalsIgnoreCase(order.priceTaxInterpretation());
-    JsonNode doc = transactionDocument == null ? MissingNode.getInstance() : transactionDocument;
-    Map<String, JsonNode> salesById = new HashMap<>();
-    List<JsonNode> sales = new ArrayList<>();
-    doc.path("salesLineItems").forEach(sales::add);
-    for (JsonNode s : sales) {
-      salesById.put(s.path("id").asText(""), s);
-    }
-    List<JsonNode> shipping = new ArrayList<>();
-    doc.path("shippingLineItems").forEach(shipping::add);
-    long products = lines.stream().filter(l -> l.kind() != Kind.SHIPPING).count();
-    List<Charged> charged = new ArrayList<>();
-    int p = -1;
-    for (int i = 0; i < lines.size(); i++) {
-      LineSource l = lines.get(i);
-      JsonNode tx;
-      if (l.kind() == Kind.SHIPPING) {
-        tx = shipping.size() == 1 ? shipping.get(0) : null;
-        if (shipping.size() > 1) {
-          tx = combine(shipping);
-        }
-      } else {
-        p++;
-        tx = l.lineId() == null ? null : salesById.get(l.lineId());
-        if (tx == null && sales.size() == products) {
-          tx = sales.get(p);
-        }
-      }
-      BigDecimal amount = OrderTaxes.money(l.quantity().multiply(l.unitPricePaid()));
-      BigDecimal fallback = fallbackRate.apply(l);
-      BigDecimal chargedRate = null;
-      BigDecimal tax = null;
-      BigDecimal discount = null;
-      if (tx != null) {
-        discount = decimal(tx.path("discountAmount"));
-        for (JsonNode t : tx.path("taxes")) {
-          BigDecimal r = SquarespaceJson.parseDecimal(t.path("rate").asText(null));
-          BigDecimal a = decimal(t.path("amount"));
-          chargedRate = r == null ? chargedRate : chargedRate == null ? r : chargedRate.add(r);
-          tax = a == null ? tax : tax == null ? a : tax.add(a);
-        }
-      }
-      BigDecimal rate = chargedRate != null ? OrderTaxes.norm(chargedRate) : fallback;
-      if (chargedRate != null
-          && fallback != null
-          && chargedRate.compareTo(fallback) != 0
-          && l.kind() != Kind.SHIPPING
-          && l.kind() != Kind.GIFT_CARD) {
-        notes.add(
-            ": Squarespace charged "
-                + rate.toPlainString()
-                + "% VAT on '"
-                + name(l)
-                + "', its Exact item's VAT code has "
-                + OrderTaxes.norm(fallback).toPlainString()
-                + "%; booked at "
-                + rate.toPlainString()
-                + "% as charged");
-      }
-      if (rate == null) {
-        rate = BigDecimal.ZERO;
-      }
-      charged.add(
-          new Charged(
-              l.kind(),
-              i,
-              l.quantity(),
-              amount,
-              discount == null || discount.signum() == 0 ? null : discount,
-              rate,
-              tax,
-              l.kind() == Kind.PRODUCT || l.kind() == Kind.NOSKU));
-    }
-    List<Booked> booked = OrderTaxes.book(charged, amount(order.discountTotal()), inclusive);
-    String discountNames =
-        order.discountLines().stream()
-            .map(d -> d.promoCode() != null && !d.promoCode().isBlank() ? d.promoCode() : d.name())
-            .filter(n -> n != null && !n.isBlank())
-            .collect(Collectors.joining(", "));
-    List<LineSource> out = new ArrayList<>();
-    for (Booked b : booked) {
-      if (b.index() < 0) {
-        out.add(
-            new LineSource(
-                    Kind.DISCOUNT,
-                    null,
-                    discountNames.isEmpty() ? null : discountNames,
-                    List.of(),
-                    List.of(),
-                    ONE,
-                    b.gross(),
-                    null,
-                    null)
-                .charged(ONE, b.gross(), b.vat(), b.rate()));
-        continue;
-      }
-      LineSource l = lines.get(b.index());
-      BigDecimal q = b.quantity();
-      if (OrderTaxes.unitPrice(b.gross(), q, priceDecimals) != null
-          || q.compareTo(ONE) <= 0
-          || q.stripTrailingZeros().scale() > 0) {
-        out.add(l.charged(q, b.gross(), b.vat(), b.rate()));
-      } else {
-        // no unit price reproduces the amount: q-1 at a price in cents, 1 at the rest
-        BigDecimal first = q.subtract(ONE);
-        BigDecimal cents = b.gross().divide(q, 2, RoundingMode.DOWN);
-        BigDecimal grossA = OrderTaxes.money(cents.multiply(first));
-        BigDecimal vatA =
-            OrderTaxes.money(b.vat().multiply(grossA).divide(b.gross(), 10, RoundingMode.HALF_UP));
-        out.add(l.charged(first, grossA, vatA, b.rate()));
-        out.add(l.charged(ONE, b.gross().subtract(grossA), b.vat().subtract(vatA), b.rate()));
-      }
-    }
-    return out;
-  }
-
   /** Prices one line (a split step): item, VAT code, unit price, amounts, description. */
-  public DocumentLine price(Exchange exchange) {
-    LineSource l = exchange.getMessage().getBody(LineSource.class);
-    SquarespaceOrder order = exchange.getProperty(OrderKeys.ORDER, SquarespaceOrder.class);
-    @SuppressWarnings("unchecked")
-    Map<String, JsonNode> items = exchange.getProperty(ITEMS, Map.class);
-    JsonNode item = itemFor(items, l.kind(), l.sku());
-    String country = destination(order);
-    // sales orders and invoices: gross amounts with the inclusive code (Exact computes the VAT);
-    // sales entries: amounts without VAT, the exclusive code and Squarespace's VAT
-    boolean inclusiveCode = !amountsExclusive;
-    String code;
-    if (l.kind() == Kind.GIFT_CARD && options.voucherVatCode() != null) {
-      code = options.voucherVatCode();
-    } else {
-      code = vat.code(l.ratePercent(), country, inclusiveCode);
-    }
-    if (code == null) {
-      throw new OrderRejectedException(
-          "Order #"
-              + order.orderNumber()
-              + ": '"
-              + name(l)
-              + "' is taxed at "
-              + OrderTaxes.norm(l.ratePercent()).toPlainString()
-              + "%"
-              + (country == null ? "" : " (shipped to " + country + ")")
-              + ", but no rule in mappings/settings.yaml (vat.rules) gives a VAT code for "
-              + OrderTaxes.norm(l.ratePercent()).toPlainString()
-              + "%"
-              + (country == null ? "" : " to " + country)
-              + ". Add a rule with that rate"
-              + (country == null ? "" : " (and country: " + country + ")")
-              + ", then retry the order.");
-    }
-    VatCode vatCode = vatCodes.get(code);
-    if (vatCode == null) {
-      throw new OrderRejectedException(
-          "Order #"
-              + order.orderNumber()
-              + ": VAT code '"
-              + code
-              + "' (mappings/settings.yaml, vat) does not exist in Exact Online");
-    }
-    return documentLine(
+  public DocumentLine price(
+      @Body LineSource l,
+      @ExchangeProperty(OrderKeys.ORDER) SquarespaceOrder order,
+      @ExchangeProperty(ITEMS) Map<String, JsonNode> items) {
+    return pricer.price(
+        order,
         l,
-        item.path("ID").asText(),
-        item.path("Code").asText(itemCode(l.kind(), l.sku())).trim(),
-        vatCode.code(),
-        vatCode.percentage(),
-        amountsExclusive,
-        options.priceDecimals());
-  }
-
-  /**
-   * The document line of a charged line (pure). With {@code amountsExclusive} (sales entries) the
-   * amounts are Squarespace's: without VAT, and the VAT charged. Otherwise the gross amount is sent
-   * as quantity × gross unit price with an inclusive code, and the VAT shown is what Exact computes
-   * from it.
-   *
-   * @param rate the VAT code's percentage as Exact keeps it (0.21)
-   */
-  public static DocumentLine documentLine(
-      LineSource l,
-      String itemId,
-      String itemCode,
-      String vatCode,
-      BigDecimal rate,
-      boolean amountsExclusive,
-      int priceDecimals) {
-    BigDecimal q = l.quantity();
-    BigDecimal gross = l.gross();
-    BigDecimal vatAmount =
-        amountsExclusive ? l.vat() : OrderTaxes.exactVatOfGross(gross, rate.multiply(HUNDRED));
-    BigDecimal net = gross.subtract(vatAmount);
-    BigDecimal unitGross = OrderTaxes.unitPrice(gross, q, priceDecimals);
-    if (unitGross == null) {
-      unitGross = gross.divide(q, priceDecimals, RoundingMode.HALF_UP);
-    }
-    BigDecimal unitNet = net.divide(q, priceDecimals, RoundingMode.HALF_UP);
-    return new DocumentLine(
-        l.kind(),
-        l.sku(),
-        itemId,
-        itemCode,
-        l.productName(),
-        l.variantOptions(),
-        l.customizations(),
-        q,
-        amountsExclusive ? unitNet : unitGross,
-        unitNet,
-        unitGross,
-        net,
-        gross,
-        vatCode,
-        rate,
-        null,
-        l.description());
+        itemResolver.itemFor(items, l.kind(), l.sku()),
+        itemResolver.itemCode(l.kind(), l.sku()));
   }
 
   /**
@@ -625,106 +291,7 @@ public final class OrderLines {
     return BigDecimal.ZERO;
   }
 
-  private JsonNode itemFor(Map<String, JsonNode> items, Kind kind, String sku) {
-    JsonNode item = items.get(itemCode(kind, sku));
-    return item != null || settings.unknownSkuItem() == null
-        ? item
-        : items.get(settings.unknownSkuItem());
-  }
-
-  private String itemCode(Kind kind, String sku) {
-    return switch (kind) {
-      case PRODUCT -> sku;
-      case NOSKU -> settings.noSkuItem();
-      case GIFT_CARD ->
-          options.giftCardItem() != null
-              ? options.giftCardItem()
-              : sku != null ? sku : settings.noSkuItem();
-      case SHIPPING -> settings.shippingItem();
-      case DISCOUNT -> settings.discountItem();
-    };
-  }
-
-  private String settingFor(Kind kind) {
-    return switch (kind) {
-      case NOSKU -> "ORDERS_ITEMS_NO_SKU, for lines without a SKU";
-      case GIFT_CARD ->
-          options.giftCardItem() != null
-              ? "items.gift-card in mappings/settings.yaml, for gift cards"
-              : "ORDERS_ITEMS_NO_SKU, for gift cards";
-      case SHIPPING -> "ORDERS_ITEMS_SHIPPING, for shipping";
-      case DISCOUNT -> "ORDERS_ITEMS_DISCOUNT, for discounts";
-      case PRODUCT -> "SKU";
-    };
-  }
-
-  private static String name(LineSource l) {
-    return l.productName() != null ? l.productName() : String.valueOf(l.kind());
-  }
-
-  /** Several shipping lines of the Transactions document as one (the order has one total). */
-  private static JsonNode combine(List<JsonNode> shipping) {
-    com.fasterxml.jackson.databind.node.ObjectNode one =
-        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-    BigDecimal discount = BigDecimal.ZERO;
-    com.fasterxml.jackson.databind.node.ArrayNode taxes = one.putArray("taxes");
-    BigDecimal rate = null;
-    BigDecimal tax = BigDecimal.ZERO;
-    boolean sameRate = true;
-    for (JsonNode s : shipping) {
-      BigDecimal d = decimal(s.path("discountAmount"));
-      discount = d == null ? discount : discount.add(d);
-      for (JsonNode t : s.path("taxes")) {
-        BigDecimal r = SquarespaceJson.parseDecimal(t.path("rate").asText(null));
-        BigDecimal a = decimal(t.path("amount"));
-        tax = a == null ? tax : tax.add(a);
-        if (r != null) {
-          sameRate &= rate == null || rate.compareTo(r) == 0;
-          rate = rate == null ? r : rate;
-        }
-      }
-    }
-    one.put("discountAmount", discount);
-    if (rate != null && sameRate) {
-      taxes.addObject().put("rate", rate.toPlainString()).put("amount", tax);
-    }
-    return one;
-  }
-
-  static BigDecimal decimal(JsonNode money) {
-    if (money == null || money.isMissingNode() || money.isNull()) {
-      return null;
-    }
-    JsonNode v = money.isObject() ? money.path("value") : money;
-    return v.isMissingNode() || v.isNull() ? null : SquarespaceJson.parseDecimal(v.asText());
-  }
-
-  /** An Exact date: {@code /Date(1641034800000)/} as the API sends it, or ISO text. */
-  static LocalDate date(JsonNode value) {
-    if (value == null || value.isNull() || value.isMissingNode()) {
-      return null;
-    }
-    String s = value.asText("").trim();
-    if (s.isEmpty()) {
-      return null;
-    }
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("/Date\\((-?\\d+)").matcher(s);
-    if (m.find()) {
-      return LocalDate.ofInstant(
-          Instant.ofEpochMilli(Long.parseLong(m.group(1))), ZoneId.of("UTC"));
-    }
-    try {
-      return LocalDate.parse(s.length() >= 10 ? s.substring(0, 10) : s);
-    } catch (RuntimeException e) {
-      return null;
-    }
-  }
-
   private static BigDecimal amount(SquarespaceOrder.Money m) {
     return m == null || m.value() == null ? BigDecimal.ZERO : m.value();
-  }
-
-  static BigDecimal money(BigDecimal v) {
-    return v.setScale(2, RoundingMode.HALF_UP);
   }
 }

@@ -65,18 +65,20 @@ public final class OrderLedger {
    */
   public record Claim(boolean won, Entry current) {}
 
-  private static final String COLUMNS =
+  static final String COLUMNS =
       "order_id, order_number, state, document_type, exact_document_id, exact_document_number,"
           + " attempts, outcome_unknown, last_error, order_modified_on, created_at, updated_at";
 
   private final Database db;
   private final String connectionId;
   private final Clock clock;
+  private final LedgerClaims claims;
 
   public OrderLedger(Database db, String connectionId, Clock clock) {
     this.db = db;
     this.connectionId = connectionId;
     this.clock = clock;
+    this.claims = new LedgerClaims(this, db, connectionId, clock);
   }
 
   public Optional<Entry> find(String orderId) {
@@ -324,55 +326,12 @@ public final class OrderLedger {
       Set<State> from,
       boolean createIfAbsent,
       String owner) {
-    Instant now = clock.instant();
-    if (createIfAbsent && find(orderId).isEmpty()) {
-      try (Connection c = db.connection();
-          PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO order_ledger (connection_id, order_id, order_number, state,"
-                      + " attempts, order_modified_on, claim_owner, created_at, updated_at)"
-                      + " VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)")) {
-        ps.setString(1, connectionId);
-        ps.setString(2, orderId);
-        ps.setString(3, orderNumber);
-        ps.setString(4, State.IN_PROGRESS.name());
-        ps.setTimestamp(5, Database.ts(modifiedOn));
-        ps.setString(6, owner);
-        ps.setTimestamp(7, Database.ts(now));
-        ps.setTimestamp(8, Database.ts(now));
-        ps.executeUpdate();
-        return new Claim(true, find(orderId).orElseThrow());
-      } catch (SQLException e) {
-        if (!isDuplicateKey(e)) {
-          throw new StoreException("cannot write the order ledger", e);
-        }
-        // another caller inserted it first: fall through to the conditional update
-      }
-    }
-    int changed =
-        transition(
-            orderId,
-            from,
-            "state = ?, claim_owner = ?, updated_at = ?",
-            State.IN_PROGRESS.name(),
-            owner,
-            Database.ts(now));
-    Optional<Entry> current = find(orderId);
-    return new Claim(changed == 1 && current.isPresent(), current.orElse(null));
+    return claims.claim(orderId, orderNumber, modifiedOn, from, createIfAbsent, owner);
   }
 
   /** Whether {@code owner} holds the order now (IN_PROGRESS under its claim). */
   public boolean holds(String orderId, String owner) {
-    return !query(
-            "SELECT "
-                + COLUMNS
-                + " FROM order_ledger WHERE connection_id = ? AND order_id = ? AND state = ? AND"
-                + " claim_owner = ?",
-            connectionId,
-            orderId,
-            State.IN_PROGRESS.name(),
-            owner)
-        .isEmpty();
+    return claims.holds(orderId, owner);
   }
 
   /**
@@ -380,20 +339,7 @@ public final class OrderLedger {
    * be fetched): it returns to {@code back}.
    */
   public boolean release(String orderId, String owner, State back, String why) {
-    return Sql.update(
-            db,
-            "order ledger",
-            "UPDATE order_ledger SET state = ?, claim_owner = NULL, last_error = COALESCE(?,"
-                + " last_error), updated_at = ? WHERE connection_id = ? AND order_id = ? AND state"
-                + " = ? AND claim_owner = ?",
-            back.name(),
-            ActivityLog.truncate(why, 1000),
-            Database.ts(clock.instant()),
-            connectionId,
-            orderId,
-            State.IN_PROGRESS.name(),
-            owner)
-        == 1;
+    return claims.release(orderId, owner, back, why);
   }
 
   /**
@@ -402,37 +348,7 @@ public final class OrderLedger {
    * changed it first.
    */
   public boolean skip(String orderId, String orderNumber, Set<State> from, String why) {
-    Instant now = clock.instant();
-    if (find(orderId).isEmpty()) {
-      try (Connection c = db.connection();
-          PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO order_ledger (connection_id, order_id, order_number, state,"
-                      + " attempts, last_error, created_at, updated_at) VALUES (?, ?, ?, ?, 0, ?,"
-                      + " ?, ?)")) {
-        ps.setString(1, connectionId);
-        ps.setString(2, orderId);
-        ps.setString(3, orderNumber);
-        ps.setString(4, State.SKIPPED.name());
-        ps.setString(5, ActivityLog.truncate(why, 1000));
-        ps.setTimestamp(6, Database.ts(now));
-        ps.setTimestamp(7, Database.ts(now));
-        ps.executeUpdate();
-        return true;
-      } catch (SQLException e) {
-        if (!isDuplicateKey(e)) {
-          throw new StoreException("cannot write the order ledger", e);
-        }
-      }
-    }
-    return transition(
-            orderId,
-            from,
-            "state = ?, claim_owner = NULL, outcome_unknown = FALSE, last_error = ?, updated_at = ?",
-            State.SKIPPED.name(),
-            ActivityLog.truncate(why, 1000),
-            Database.ts(now))
-        == 1;
+    return claims.skip(orderId, orderNumber, from, why);
   }
 
   /**
@@ -440,19 +356,7 @@ public final class OrderLedger {
    * had) becomes PARKED, to be retried by the operator. False when it is not such an order.
    */
   public boolean unskip(String orderId, String why) {
-    return Sql.update(
-            db,
-            "order ledger",
-            "UPDATE order_ledger SET state = ?, attempts = 0, last_error = ?, updated_at = ? WHERE"
-                + " connection_id = ? AND order_id = ? AND state = ? AND exact_document_id IS"
-                + " NULL",
-            State.PARKED.name(),
-            ActivityLog.truncate(why, 1000),
-            Database.ts(clock.instant()),
-            connectionId,
-            orderId,
-            State.SKIPPED.name())
-        == 1;
+    return claims.unskip(orderId, why);
   }
 
   /**
@@ -462,66 +366,7 @@ public final class OrderLedger {
    * @return their order ids
    */
   public List<String> releaseInstance(String instance) {
-    List<String> ids = new ArrayList<>();
-    for (Entry e :
-        query(
-            "SELECT "
-                + COLUMNS
-                + " FROM order_ledger WHERE connection_id = ? AND state = ? AND claim_owner LIKE ?",
-            connectionId,
-            State.IN_PROGRESS.name(),
-            instance + "/%")) {
-      if (Sql.update(
-              db,
-              "order ledger",
-              "UPDATE order_ledger SET state = ?, outcome_unknown = TRUE, last_error = ?,"
-                  + " claim_owner = NULL, updated_at = ? WHERE connection_id = ? AND order_id = ?"
-                  + " AND state = ? AND claim_owner LIKE ?",
-              State.FAILED.name(),
-              INTERRUPTED,
-              Database.ts(clock.instant()),
-              connectionId,
-              e.orderId(),
-              State.IN_PROGRESS.name(),
-              instance + "/%")
-          == 1) {
-        ids.add(e.orderId());
-      }
-    }
-    return ids;
-  }
-
-  private int transition(String orderId, Set<State> from, String set, Object... setArgs) {
-    if (from.isEmpty()) {
-      return 0;
-    }
-    StringBuilder sql =
-        new StringBuilder("UPDATE order_ledger SET ")
-            .append(set)
-            .append(" WHERE connection_id = ? AND order_id = ? AND state IN (");
-    Object[] args = new Object[setArgs.length + 2 + from.size()];
-    System.arraycopy(setArgs, 0, args, 0, setArgs.length);
-    int i = setArgs.length;
-    args[i++] = connectionId;
-    args[i++] = orderId;
-    boolean first = true;
-    for (State s : from) {
-      sql.append(first ? "?" : ", ?");
-      first = false;
-      args[i++] = s.name();
-    }
-    sql.append(')');
-    return Sql.update(db, "order ledger", sql.toString(), args);
-  }
-
-  private static boolean isDuplicateKey(SQLException e) {
-    // 23505: unique violation, the SQLState of H2 and PostgreSQL alike
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException s && "23505".equals(s.getSQLState())) {
-        return true;
-      }
-    }
-    return false;
+    return claims.releaseInstance(instance);
   }
 
   /**
@@ -531,84 +376,21 @@ public final class OrderLedger {
    * @return their order ids
    */
   public List<String> recoverInterrupted(Duration stale, String ownInstance) {
-    Instant before = clock.instant().minus(stale);
-    List<String> ids = new ArrayList<>();
-    for (Entry e :
-        query(
-            "SELECT "
-                + COLUMNS
-                + " FROM order_ledger WHERE connection_id = ? AND state = ? AND updated_at <= ? AND"
-                + " (claim_owner IS NULL OR claim_owner NOT LIKE ?)",
-            connectionId,
-            State.IN_PROGRESS.name(),
-            Database.ts(before),
-            ownInstance + "/%")) {
-      // one conditional transition per row: only the caller that moves the row releases its key
-      if (Sql.update(
-              db,
-              "order ledger",
-              "UPDATE order_ledger SET state = ?, outcome_unknown = TRUE, last_error = ?,"
-                  + " claim_owner = NULL, updated_at = ? WHERE connection_id = ? AND order_id = ?"
-                  + " AND state = ? AND updated_at = ?",
-              State.FAILED.name(),
-              INTERRUPTED,
-              Database.ts(clock.instant()),
-              connectionId,
-              e.orderId(),
-              State.IN_PROGRESS.name(),
-              Database.ts(e.updatedAt()))
-          == 1) {
-        ids.add(e.orderId());
-      }
-    }
-    return ids;
+    return claims.recoverInterrupted(stale, ownInstance);
   }
 
   /**
    * Orders held by a node that is gone (its claim prefix not among {@code live}, the nodes that
    * still check in) and untouched for {@code grace}: released like interrupted ones, so that the
    * next attempt asks Exact first, without the long wait for a holder that may still be alive.
+   *
+   * @return their order ids
    */
   public List<String> recoverAbandoned(Duration grace, Set<String> live, String ownInstance) {
-    List<String> ids = new ArrayList<>();
-    List<String[]> rows =
-        Sql.query(
-            db,
-            "order ledger",
-            "SELECT order_id, claim_owner, updated_at FROM order_ledger WHERE connection_id = ?"
-                + " AND state = ? AND updated_at <= ? AND claim_owner IS NOT NULL"
-                + " AND claim_owner NOT LIKE ?",
-            rs -> new String[] {rs.getString(1), rs.getString(2), rs.getTimestamp(3).toString()},
-            connectionId,
-            State.IN_PROGRESS.name(),
-            Database.ts(clock.instant().minus(grace)),
-            ownInstance + "/%");
-    for (String[] r : rows) {
-      String owner = r[1].contains("/") ? r[1].substring(0, r[1].indexOf('/')) : r[1];
-      if (live.contains(owner)) {
-        continue;
-      }
-      if (Sql.update(
-              db,
-              "order ledger",
-              "UPDATE order_ledger SET state = ?, outcome_unknown = TRUE, last_error = ?,"
-                  + " claim_owner = NULL, updated_at = ? WHERE connection_id = ? AND order_id = ?"
-                  + " AND state = ? AND claim_owner = ?",
-              State.FAILED.name(),
-              INTERRUPTED,
-              Database.ts(clock.instant()),
-              connectionId,
-              r[0],
-              State.IN_PROGRESS.name(),
-              r[1])
-          == 1) {
-        ids.add(r[0]);
-      }
-    }
-    return ids;
+    return claims.recoverAbandoned(grace, live, ownInstance);
   }
 
-  private List<Entry> query(String sql, Object... args) {
+  List<Entry> query(String sql, Object... args) {
     return Sql.query(db, "order ledger", sql, OrderLedger::row, args);
   }
 

@@ -7,18 +7,22 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** One statement on its own connection: the small JDBC plumbing the stores share. */
-final class Sql {
+/**
+ * One statement on its own connection: the small JDBC plumbing the stores share (those of other
+ * packages too: webhook notifications, stock, fulfilments).
+ */
+public final class Sql {
 
   /** Maps the current row. */
-  interface Row<T> {
+  public interface Row<T> {
     T map(ResultSet rs) throws SQLException;
   }
 
   private Sql() {}
 
   /** The rows of a query; {@code what} names the store in an error. */
-  static <T> List<T> query(Database db, String what, String sql, Row<T> row, Object... args) {
+  public static <T> List<T> query(
+      Database db, String what, String sql, Row<T> row, Object... args) {
     try (Connection c = db.connection();
         PreparedStatement ps = c.prepareStatement(sql)) {
       bind(ps, args);
@@ -35,7 +39,7 @@ final class Sql {
   }
 
   /** Runs an insert, update or delete; returns the rows it touched. */
-  static int update(Database db, String what, String sql, Object... args) {
+  public static int update(Database db, String what, String sql, Object... args) {
     try (Connection c = db.connection();
         PreparedStatement ps = c.prepareStatement(sql)) {
       bind(ps, args);
@@ -43,6 +47,35 @@ final class Sql {
     } catch (SQLException e) {
       throw new StoreException("cannot write the " + what, e);
     }
+  }
+
+  /**
+   * Runs an insert; false when the row exists already (a unique key refused it), so of several
+   * callers inserting the same row exactly one gets true.
+   */
+  public static boolean insertUnlessDuplicate(
+      Database db, String what, String sql, Object... args) {
+    try (Connection c = db.connection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      bind(ps, args);
+      ps.executeUpdate();
+      return true;
+    } catch (SQLException e) {
+      if (isDuplicateKey(e)) {
+        return false;
+      }
+      throw new StoreException("cannot write the " + what, e);
+    }
+  }
+
+  private static boolean isDuplicateKey(SQLException e) {
+    // 23505: unique violation, the SQLState of H2 and PostgreSQL alike
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && "23505".equals(s.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void bind(PreparedStatement ps, Object... args) throws SQLException {

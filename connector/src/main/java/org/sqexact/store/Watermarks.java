@@ -1,10 +1,7 @@
 package org.sqexact.store;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 
 /** Where each incremental flow got to, per connection: a Squarespace time or an Exact timestamp. */
@@ -21,47 +18,38 @@ public final class Watermarks {
   }
 
   public Optional<String> get(String flow) {
-    try (Connection c = db.connection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT watermark FROM sync_watermark WHERE connection_id = ? AND flow = ?")) {
-      ps.setString(1, connectionId);
-      ps.setString(2, flow);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-      }
-    } catch (SQLException e) {
-      throw new StoreException("cannot read watermark " + flow, e);
-    }
+    List<String> found =
+        Sql.query(
+            db,
+            "watermark " + flow,
+            "SELECT watermark FROM sync_watermark WHERE connection_id = ? AND flow = ?",
+            rs -> rs.getString(1),
+            connectionId,
+            flow);
+    return found.isEmpty() ? Optional.empty() : Optional.ofNullable(found.get(0));
   }
 
   public void put(String flow, String watermark) {
-    try (Connection c = db.connection()) {
-      int updated;
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "UPDATE sync_watermark SET watermark = ?, updated_at = ? WHERE connection_id = ?"
-                  + " AND flow = ?")) {
-        ps.setString(1, watermark);
-        ps.setTimestamp(2, Database.ts(clock.instant()));
-        ps.setString(3, connectionId);
-        ps.setString(4, flow);
-        updated = ps.executeUpdate();
-      }
-      if (updated == 0) {
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "INSERT INTO sync_watermark (connection_id, flow, watermark, updated_at) VALUES"
-                    + " (?, ?, ?, ?)")) {
-          ps.setString(1, connectionId);
-          ps.setString(2, flow);
-          ps.setString(3, watermark);
-          ps.setTimestamp(4, Database.ts(clock.instant()));
-          ps.executeUpdate();
-        }
-      }
-    } catch (SQLException e) {
-      throw new StoreException("cannot write watermark " + flow, e);
+    int updated =
+        Sql.update(
+            db,
+            "watermark " + flow,
+            "UPDATE sync_watermark SET watermark = ?, updated_at = ? WHERE connection_id = ?"
+                + " AND flow = ?",
+            watermark,
+            Database.ts(clock.instant()),
+            connectionId,
+            flow);
+    if (updated == 0) {
+      Sql.update(
+          db,
+          "watermark " + flow,
+          "INSERT INTO sync_watermark (connection_id, flow, watermark, updated_at) VALUES"
+              + " (?, ?, ?, ?)",
+          connectionId,
+          flow,
+          watermark,
+          Database.ts(clock.instant()));
     }
   }
 }

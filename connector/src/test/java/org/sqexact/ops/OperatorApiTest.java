@@ -70,12 +70,24 @@ class OperatorApiTest extends OrderFlowTestSupport {
     assertEquals("skipped", json(skipped).path("state").asText());
     assertEquals(1, posts("salesorder/SalesOrders").size());
 
-    assertEquals(404, call("GET", "/api/orders/9999").statusCode());
-    assertEquals(400, call("GET", "/api/orders?state=nonsense").statusCode());
+    // error answers are JSON with their status, written by the REST DSL's binding like the rest
+    HttpResponse<String> unknown = call("GET", "/api/orders/9999");
+    assertEquals(404, unknown.statusCode());
+    assertEquals("{\"error\":\"order 9999 is not known to the connector\"}", unknown.body());
+    assertTrue(
+        unknown.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+    HttpResponse<String> bad = call("GET", "/api/orders?state=nonsense");
+    assertEquals(400, bad.statusCode());
+    assertEquals(
+        "{\"error\":\"unknown state 'nonsense'; use booked, skipped, parked, pending, failed or"
+            + " in_progress\"}",
+        bad.body());
     // the poll is queued (seda) and answered at once; Camel's NotifyBuilder sees it run
     NotifyBuilder polled =
         new NotifyBuilder(connector.context()).fromRoute("orders-poll-queue").whenDone(1).create();
-    assertEquals(202, call("POST", "/api/poll").statusCode());
+    HttpResponse<String> queued = call("POST", "/api/poll");
+    assertEquals(202, queued.statusCode());
+    assertEquals("{\"status\":\"poll queued\"}", queued.body());
     assertTrue(polled.matches(30, TimeUnit.SECONDS), "the queued poll ran");
     assertEquals(
         2, squarespace.findAll(getRequestedFor(urlPathEqualTo("/1.0/commerce/orders"))).size());

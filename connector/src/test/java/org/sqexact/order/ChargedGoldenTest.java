@@ -33,10 +33,10 @@ import org.sqexact.squarespace.SquarespaceOrder;
 
 /**
  * Golden files of the whole money path: a Squarespace order and its Transactions document, split as
- * charged ({@link OrderLines#charge}), priced with the VAT codes of {@code mappings/settings.yaml},
- * mapped by {@code mappings/exact-online.yaml}, for every document type (and, for a partial refund,
- * every credit document type). Each payload is also totalled the way Exact does it and checked
- * against the order's grandTotal.
+ * charged ({@link LineCharges#charge}), priced with the VAT codes of {@code
+ * mappings/settings.yaml}, mapped by {@code mappings/exact-online.yaml}, for every document type
+ * (and, for a partial refund, every credit document type). Each payload is also totalled the way
+ * Exact does it and checked against the order's grandTotal.
  *
  * <p>Layout under {@code src/test/resources/mapping/charged/<case>/}: {@code order.json}, {@code
  * transactions.json}, {@code case.json} ({@code itemRates}: SKU → the rate of its Exact item's VAT
@@ -100,7 +100,7 @@ class ChargedGoldenTest {
     boolean entry = type == DocumentType.SALES_ENTRY;
     List<String> notes = new ArrayList<>();
     List<LineSource> charged =
-        OrderLines.charge(
+        LineCharges.charge(
             order,
             transactions,
             OrderLines.sources(order),
@@ -114,7 +114,7 @@ class ChargedGoldenTest {
     for (LineSource l : charged) {
       String code = vat.code(l.ratePercent(), "NL", !entry);
       lines.add(
-          OrderLines.documentLine(
+          LinePricer.documentLine(
               l,
               ITEM,
               "CODE",

@@ -37,8 +37,8 @@ import org.sqexact.squarespace.SquarespaceOrder;
  * order's {@code grandTotal} to the cent, and Exact's VAT per rate is within one cent per line of
  * the taxes Squarespace charged at that rate. A partial refund's credit lines add up to the refund.
  *
- * <p>The payload is the real one: the lines from {@link OrderLines#charge}, priced by {@link
- * OrderLines#documentLine}, mapped by {@code mappings/exact-online.yaml}.
+ * <p>The payload is the real one: the lines from {@link LineCharges#charge}, priced by {@link
+ * LinePricer#documentLine}, mapped by {@code mappings/exact-online.yaml}.
  */
 class OrderTaxesPropertyTest {
 
@@ -132,7 +132,7 @@ class OrderTaxesPropertyTest {
     }
     List<String> notes = new ArrayList<>();
     List<LineSource> charged =
-        OrderLines.charge(
+        LineCharges.charge(
             order,
             sq.transactions,
             OrderLines.sources(order),
@@ -148,7 +148,7 @@ class OrderTaxesPropertyTest {
       BigDecimal rate = l.ratePercent();
       String code = (entry ? "E" : "I") + rate.stripTrailingZeros().toPlainString();
       lines.add(
-          OrderLines.documentLine(
+          LinePricer.documentLine(
               l,
               "00000000-0000-4000-8000-0000000000a1",
               "CODE",

@@ -24,7 +24,7 @@ import org.sqexact.support.Sleeper;
  * metrics. Runs at the end of the connector's configuration and takes what it needs from the
  * registry (bound there under the names the routes use).
  */
-public final class OperationsConfiguration implements CamelConfiguration {
+public final class OperatorToolsConfiguration implements CamelConfiguration {
 
   /** Registry name of the backfill ({@code routes/backfill.camel.yaml}). */
   public static final String BACKFILL = "backfill";
