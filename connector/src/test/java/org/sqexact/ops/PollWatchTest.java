@@ -39,6 +39,30 @@ class PollWatchTest extends OrderFlowTestSupport {
     assertEquals(false, watch.check());
   }
 
+  @Test
+  void aPollThatKeepsMovingIsNotStalled() throws Exception {
+    squarespace.stubFor(
+        get(urlPathEqualTo("/1.0/commerce/orders")).willReturn(aResponse().withStatus(503)));
+    settings.put("sync.poll-interval", "5");
+    start();
+    Alerts alerts = connector.bean("alerts", Alerts.class);
+    PollWatch watch = connector.bean("pollWatch", PollWatch.class);
+
+    // a poll working through a backlog: an order handled every 10 s for a minute
+    for (int i = 0; i < 6; i++) {
+      clock.advance(Duration.ofSeconds(10));
+      watch.progressed();
+      assertEquals(false, watch.check());
+    }
+    // then it stops moving: after five quiet intervals, one alert in plain seconds
+    clock.advance(Duration.ofSeconds(26));
+    assertEquals(true, watch.check());
+    await().atMost(Duration.ofSeconds(15)).until(() -> stalls(alerts).size() == 1);
+    assertTrue(
+        stalls(alerts).get(0).message().contains("succeeded for 86 seconds"),
+        stalls(alerts).get(0).message());
+  }
+
   private static List<Alerts.Alert> stalls(Alerts alerts) {
     return alerts.recent().stream().filter(a -> a.code().equals("poll-stalled")).toList();
   }
