@@ -81,7 +81,8 @@ public final class ConsoleConfiguration {
             pages,
             clock,
             publicUrl.startsWith("https:"),
-            meters == null ? new SimpleMeterRegistry() : meters);
+            meters == null ? new SimpleMeterRegistry() : meters,
+            registry.lookupByNameAndType("activityLog", ActivityLog.class));
 
     ExactRateGovernor governor =
         registry.lookupByNameAndType("exactRateGovernor", ExactRateGovernor.class);
