@@ -26,6 +26,7 @@ import org.sqexact.squarespace.SquarespaceGateway;
 import org.sqexact.store.ActivityLog;
 import org.sqexact.store.Database;
 import org.sqexact.store.SecretBox;
+import org.sqexact.store.SessionStore;
 import org.sqexact.store.TokenStore;
 
 /**
@@ -71,7 +72,13 @@ public final class ConsoleConfiguration {
         pc.resolveProperty("connector.public-url")
             .filter(s -> !s.isBlank())
             .orElse("http://localhost:" + settings.httpPort());
-    ConsoleSessions sessions = new ConsoleSessions(clock);
+    ConsoleUsers known = users;
+    ConsoleSessions sessions =
+        new ConsoleSessions(
+            new SessionStore(
+                registry.lookupByNameAndType("connectorDatabase", Database.class), connectionId),
+            known::knows,
+            clock);
     ConsolePages pages = new ConsolePages();
     MeterRegistry meters = registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class);
     ConsoleDoor door =

@@ -111,6 +111,53 @@ class ConsoleLoginLockoutTest {
             .anyMatch(c -> c.startsWith("sqexact_session=")));
   }
 
+  @Test
+  void aSessionOutlivesARestartAndEndsWhenIdleTooLong() throws Exception {
+    Map<String, String> settings =
+        ConnectorHarness.settings("http://localhost:1", "http://localhost:1");
+    settings.put("connector.users", "anna:" + ConsoleUsers.hash(PASSWORD));
+    connector = ConnectorHarness.start(settings, clock);
+    HttpResponse<String> ok = login("anna", PASSWORD);
+    assertEquals(303, ok.statusCode(), ok.body());
+    String cookie =
+        ok.headers().allValues("Set-Cookie").stream()
+            .filter(c -> c.startsWith(ConsoleSessions.COOKIE + "="))
+            .findFirst()
+            .orElseThrow()
+            .split(";")[0];
+    String id = cookie.substring(cookie.indexOf('=') + 1);
+    HttpResponse<String> before = session(cookie);
+    assertEquals(200, before.statusCode(), before.body());
+
+    // only the id's hash is in the database
+    try (java.sql.Connection c =
+            connector.bean("connectorDatabase", org.sqexact.store.Database.class).connection();
+        java.sql.ResultSet rs =
+            c.createStatement().executeQuery("SELECT id_hash, user_name FROM console_session")) {
+      assertTrue(rs.next());
+      assertEquals(org.sqexact.store.SecretBox.sha256(id), rs.getString(1));
+      assertEquals("anna", rs.getString(2));
+    }
+
+    connector.close();
+    connector = ConnectorHarness.start(settings, clock);
+    HttpResponse<String> after = session(cookie);
+    assertEquals(200, after.statusCode(), "still logged in after the restart: " + after.body());
+    assertEquals(before.body(), after.body(), "same user and CSRF token");
+
+    clock.advance(ConsoleSessions.IDLE.plus(Duration.ofMinutes(1)));
+    assertEquals(401, session(cookie).statusCode(), "idle too long");
+  }
+
+  private HttpResponse<String> session(String cookie) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(connector.baseUrl() + "/console/session"))
+            .header("Cookie", cookie)
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   private static double metric(String text, String name) {
     Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(text);
     return m.find() ? Double.parseDouble(m.group(2)) : -1;
