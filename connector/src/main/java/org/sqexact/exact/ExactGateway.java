@@ -39,6 +39,7 @@ public final class ExactGateway {
 
   private static final String TOKEN = "exactToken";
   private static final String STARTED = "exactStarted";
+  private static final String DIVISION_USED = "exactDivisionUsed";
 
   private static final Logger LOG = LoggerFactory.getLogger(ExactGateway.class);
 
@@ -84,6 +85,7 @@ public final class ExactGateway {
     if (scoped) {
       governor.acquire(division, endpoint, priority);
     }
+    exchange.setProperty(DIVISION_USED, division); // the response counts against this one
     String token = tokens.accessToken();
     exchange.setProperty(TOKEN, token);
     exchange.setProperty(STARTED, clock.millis());
@@ -123,8 +125,8 @@ public final class ExactGateway {
     boolean scoped = exchange.getProperty(DIVISION_SCOPED, true, Boolean.class);
     long duration = clock.millis() - exchange.getProperty(STARTED, clock.millis(), Long.class);
     if (scoped) {
-      governor.record(
-          divisionOf(exchange), endpoint, status, name -> m.getHeader(name, String.class));
+      int used = exchange.getProperty(DIVISION_USED, divisionOf(exchange), Integer.class);
+      governor.record(used, endpoint, status, name -> m.getHeader(name, String.class));
     }
     String raw = m.getBody(String.class);
     Integer remaining = intHeader(m, "X-RateLimit-Minutely-Remaining");
