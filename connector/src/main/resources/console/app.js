@@ -280,13 +280,16 @@ async function healthPage() {
   const h = r.json;
   const sq = h.squarespace, ex = h.exact, d = h.division;
   document.getElementById('connections').replaceChildren(
+    el('p', { id: 'connection-state', class: h.connected === false ? 'bad' : 'good' }, h.connected === false
+      ? 'Not connected: missing ' + (h.missing || []).join('; ') + '. Use Connect; the order flows wait.'
+      : 'Squarespace and Exact Online are connected.'),
     el('h2', {}, 'Squarespace'),
     kv([['API key', sq.keySet ? 'set' : 'not set'], ['Last call', sq.lastCall ? when(sq.lastCall.at) + ' ' + sq.lastCall.endpoint + ' → HTTP ' + sq.lastCall.httpStatus : 'none yet']]),
     el('h2', {}, 'Exact Online'),
     kv([['Connected', ex.connected ? 'yes' : 'no — use Connect'], ['Problem', ex.problem], ['Access token age', ex.accessTokenAgeSeconds !== undefined ? ex.accessTokenAgeSeconds + ' s' : null],
       ['Refresh token expires', ex.refreshTokenExpires ? when(ex.refreshTokenExpires) + ' (' + ex.refreshTokenDaysLeft + ' days, if unused)' : null], ['Tokens renewed', ex.refreshCount],
       ['Last call', ex.lastCall ? when(ex.lastCall.at) + ' ' + ex.lastCall.endpoint + ' → HTTP ' + ex.lastCall.httpStatus : 'none yet'],
-      ['Division', d.number + ' (' + d.check + (d.detail ? ': ' + d.detail : '') + ')']]));
+      ['Division', (d.number > 0 ? d.number : 'not chosen yet') + ' (' + d.check + (d.detail ? ': ' + d.detail : '') + ')']]));
   showPreflight(h.preflight);
   const mt = document.querySelector('#mappings tbody');
   for (const m of h.mappings) mt.append(el('tr', {}, el('td', {}, m.file), el('td', {}, m.version), el('td', {}, when(m.modified))));
@@ -318,6 +321,7 @@ async function connectPage() {
   const r = await api('GET', '/api/console/health');
   const h = r.json || {};
   document.getElementById('callback-url').textContent = h.callbackUrl || '';
+  showMissing(h.missing);
   document.getElementById('squarespace-state').textContent = h.squarespace && h.squarespace.keySet ? 'A key is set. Enter a new one to replace it.' : 'No key is set yet.';
   const exactState = document.getElementById('exact-state');
   const states = {
@@ -334,8 +338,9 @@ async function connectPage() {
     const s = await api('POST', '/api/console/connect/squarespace', { apiKey: key.value });
     key.value = '';
     const p = document.getElementById('squarespace-state');
-    p.textContent = s.ok ? 'Connected to ' + (s.json.siteTitle || 'the site') + '.' : s.json.error;
+    p.textContent = s.ok ? 'Connected to ' + (s.json.siteTitle || 'the site') + '.' + (s.json.note ? ' ' + s.json.note : '') : s.json.error;
     p.className = s.ok ? 'good' : 'bad';
+    if (s.ok) refreshMissing();
   });
   document.getElementById('run-preflight').addEventListener('click', runPreflight);
   if (h.exact && h.exact.connected) {
@@ -348,19 +353,36 @@ async function connectPage() {
         ' ' + d.code + ' — ' + d.description + ' (' + d.country + ', ' + d.currency + ')'));
     }
     const result = el('p', { id: 'division-result' });
+    if (dv.json.fixedBySetting) form.append(el('p', {}, 'EXACT_DIVISION is set to ' + dv.json.configured + ' and wins: change it there to book elsewhere.'));
     form.append(el('button', { type: 'submit', id: 'division-save' }, 'Use this division'), result);
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       const chosen = form.querySelector('input[name=division]:checked');
       if (!chosen) return;
       const c = await api('POST', '/api/console/connect/division', { division: Number(chosen.value) });
-      result.textContent = c.ok ? 'Division ' + c.json.division + ': ' + c.json.check + (c.json.detail ? ' (' + c.json.detail + ')' : '') : c.json.error;
+      result.textContent = c.ok ? 'Division ' + c.json.division + (c.json.changed ? ' chosen, used from the next call on' : '') + ': ' + c.json.check + (c.json.detail ? ' (' + c.json.detail + ')' : '') : c.json.error;
       result.className = c.ok && c.json.check === 'OK' ? 'good' : 'bad';
+      if (c.ok) showMissing(c.json.missing);
     });
     box.replaceChildren(form);
   } else {
     document.getElementById('divisions').textContent = 'Connect Exact Online first.';
   }
+}
+
+// What a fresh install still needs; once nothing is missing the order flows start by themselves.
+function showMissing(missing) {
+  const p = document.getElementById('connect-missing');
+  if (!p || !Array.isArray(missing)) return;
+  p.textContent = missing.length === 0
+    ? 'Both systems are connected: the order flows run (no restart needed).'
+    : 'Not connected yet; still needed: ' + missing.join('; ') + '. The order flows wait until then.';
+  p.className = missing.length === 0 ? 'good' : 'bad';
+}
+
+async function refreshMissing() {
+  const r = await api('GET', '/api/console/health');
+  if (r.ok) showMissing(r.json.missing);
 }
 
 // ---- start ---------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqexact.exact.DocumentType;
+import org.sqexact.exact.ExactDivision;
 import org.sqexact.mapping.DataMapper;
 import org.sqexact.mapping.MappingException;
 import org.sqexact.ops.Alerts;
@@ -113,13 +114,19 @@ public final class ConnectorConfiguration implements CamelConfiguration {
     Database db = Database.open(settings.dbUrl(), settings.dbUser(), dbPassword);
     dataDir.restrict(); // the files the database just created: owner only
     SecretBox box = SecretBox.fromSettings(settings.secretKey(), settings.dataDir());
+    ConnectionStore connections = new ConnectionStore(db, clock);
     ConnectionInfo connection =
-        new ConnectionStore(db, clock)
-            .ensure(
-                settings.connectionId(),
-                settings.exactDivision(),
-                settings.squarespaceApiUrl().toString(),
-                ordersSince);
+        connections.ensure(
+            settings.connectionId(),
+            settings.exactDivision(),
+            settings.squarespaceApiUrl().toString(),
+            ordersSince);
+    // EXACT_DIVISION wins; else the connect wizard's choice, kept in the connection's row
+    ExactDivision division =
+        new ExactDivision(
+            connection.division(),
+            settings.exactDivision() > 0,
+            d -> connections.chooseDivision(connection.id(), d));
     TokenStore tokenStore = new TokenStore(db, box, connection.id(), clock);
     if (settings.demo()) {
       tokenStore.reset(settings.exactRefreshToken()); // each sandbox starts a new token chain
@@ -144,6 +151,7 @@ public final class ConnectorConfiguration implements CamelConfiguration {
     registry.bind(SLEEPER, sleeper);
     registry.bind("connectorDataDirectory", dataDir);
     registry.bind("connectorConnection", connection);
+    registry.bind("exactDivision", division);
     registry.bind("connectorDatabase", db);
     registry.bind("connectorDataSource", db.dataSource());
     registry.bind("mappingSettings", mappingSettings);

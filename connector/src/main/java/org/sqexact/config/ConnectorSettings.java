@@ -124,11 +124,13 @@ public final class ConnectorSettings {
       s.exactRefreshToken = refreshToken;
       s.exactDivision = 0;
     } else {
-      s.squarespaceApiKey = r.required("squarespace.api-key", apiKey);
+      // The app's registration is needed for Exact's consent; the rest a newcomer gives in the
+      // connect wizard (kept encrypted / in the database); set here, these values win.
+      s.squarespaceApiKey = apiKey;
       s.exactClientId = r.required("exact.client-id", clientId);
       s.exactClientSecret = r.required("exact.client-secret", clientSecret);
       s.exactRefreshToken = refreshToken; // only needed while the token store is empty
-      s.exactDivision = r.integer("exact.division", null, 1, Integer.MAX_VALUE);
+      s.exactDivision = division == null ? 0 : r.integer("exact.division", 0, 1, Integer.MAX_VALUE);
     }
 
     s.dataDir = Path.of(r.text("connector.data-dir", "./data"));
@@ -377,6 +379,7 @@ public final class ConnectorSettings {
     return exactRefreshToken;
   }
 
+  /** The division set by {@code EXACT_DIVISION}, or 0 (then the connect wizard's choice). */
   public int exactDivision() {
     return exactDivision;
   }

@@ -9,6 +9,7 @@ import org.apache.camel.Configuration;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.spi.Registry;
 import org.sqexact.exact.ExactApi;
+import org.sqexact.exact.ExactDivision;
 import org.sqexact.exact.ExactDivisionCheck;
 import org.sqexact.exact.ExactGateway;
 import org.sqexact.exact.ExactRateGovernor;
@@ -64,18 +65,18 @@ public final class ExactConfiguration implements CamelConfiguration {
             settings.exactRefreshIdleWarning(),
             settings.exactRefreshKeepAlive(),
             alerts);
+    ExactDivision division = bean(context, "exactDivision", ExactDivision.class);
     ExactApi exactApi = new ExactApi(template);
+    exactApi.useDivision(division);
 
     Registry registry = context.getRegistry();
     registry.bind("exactRateGovernor", governor);
     registry.bind("exactTokenManager", tokens);
     registry.bind(
         "exactGateway",
-        new ExactGateway(
-            tokens, governor, activity, clock, settings.exactRestUrl(), settings.exactDivision()));
+        new ExactGateway(tokens, governor, activity, clock, settings.exactRestUrl(), division));
     registry.bind("exactApi", exactApi);
-    registry.bind(
-        "exactDivisionCheck", new ExactDivisionCheck(exactApi, settings.exactDivision(), alerts));
+    registry.bind("exactDivisionCheck", new ExactDivisionCheck(exactApi, division, alerts));
     registry.bind("exactReferenceData", new ExactReferenceData(exactApi));
   }
 }

@@ -18,6 +18,7 @@ import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqexact.exact.DocumentType;
+import org.sqexact.exact.ExactDivision;
 import org.sqexact.exact.ExactDivisionCheck;
 import org.sqexact.exact.ExactRateGovernor;
 import org.sqexact.exact.ExactTokenManager;
@@ -70,6 +71,7 @@ public final class OperationsConfiguration implements CamelConfiguration {
     ExactTokenManager tokens = bean(context, "exactTokenManager", ExactTokenManager.class);
     ExactDivisionCheck divisionCheck =
         bean(context, "exactDivisionCheck", ExactDivisionCheck.class);
+    ExactDivision division = bean(context, "exactDivision", ExactDivision.class);
 
     AlertSettings alertSettings =
         AlertSettings.read(
@@ -82,7 +84,7 @@ public final class OperationsConfiguration implements CamelConfiguration {
     ConnectorMetrics metrics =
         new ConnectorMetrics(meterRegistry(registry), clock, connection.id());
     metrics.watchOrders(ledger);
-    metrics.watchBudget(governor, settings.exactDivision());
+    metrics.watchBudget(governor, division);
     metrics.watchTokens(bean(context, "tokenStore", TokenStore.class));
     if (ClusterSchedule.clustered(settings.dbUrl())) {
       // several nodes: how many check in; a dead node drops out within about 20 s
@@ -120,7 +122,7 @@ public final class OperationsConfiguration implements CamelConfiguration {
             divisionCheck,
             governor,
             bean(context, "watermarks", Watermarks.class),
-            settings.exactDivision(),
+            division,
             context.createProducerTemplate(),
             () -> {
               items.markStale();
@@ -150,7 +152,7 @@ public final class OperationsConfiguration implements CamelConfiguration {
         "Connector '{}' set up: Exact Online division {} at {}, Squarespace at {}, orders booked as"
             + " {}, database {}{}",
         connection.id(),
-        settings.exactDivision(),
+        division.chosen() ? division.getAsInt() : "(not chosen yet)",
         settings.exactBaseUrl(),
         settings.squarespaceApiUrl(),
         bean(context, "orderDocumentType", DocumentType.class).label() + "s",

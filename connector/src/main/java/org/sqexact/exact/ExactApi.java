@@ -15,6 +15,7 @@ import org.sqexact.support.GatewayCall;
 public final class ExactApi {
 
   private final ProducerTemplate template;
+  private volatile ExactDivision division;
 
   public ExactApi(ProducerTemplate template) {
     this.template = template;
@@ -41,6 +42,46 @@ public final class ExactApi {
     List<JsonNode> rows = new ArrayList<>();
     forEachPage(path, query, priority, page -> rows.addAll(page.rows()));
     return rows;
+  }
+
+  /**
+   * GETs every row of {@code path} in the given division, not the connector's (the connect wizard
+   * lists the divisions before one is chosen, in the user's current division).
+   */
+  public List<JsonNode> allIn(int division, String path, OData.Query query, Priority priority) {
+    List<JsonNode> rows = new ArrayList<>();
+    String next = null;
+    do {
+      Page page =
+          toPage(
+              next == null
+                  ? call("GET", path, query.encoded(), null, priority, true, division)
+                  : call("GET", pathOf(next), queryOf(next), null, priority, true, division));
+      rows.addAll(page.rows());
+      next = page.next();
+    } while (next != null);
+    return rows;
+  }
+
+  /** The division the connector books in, 0 while none is chosen (caches follow it). */
+  public int division() {
+    ExactDivision d = division;
+    return d == null ? 0 : d.getAsInt();
+  }
+
+  /** Tells the API which division the connector books in (caches start over when it changes). */
+  public void useDivision(ExactDivision division) {
+    this.division = division;
+  }
+
+  private static String pathOf(String link) {
+    int q = link.indexOf('?');
+    return q >= 0 ? link.substring(0, q) : link;
+  }
+
+  private static String queryOf(String link) {
+    int q = link.indexOf('?');
+    return q >= 0 ? link.substring(q + 1) : null;
   }
 
   /** GETs every page of {@code path}, handing each to {@code consumer} as it arrives. */
@@ -91,6 +132,17 @@ public final class ExactApi {
       JsonNode body,
       Priority priority,
       boolean divisionScoped) {
+    return call(method, path, query, body, priority, divisionScoped, 0);
+  }
+
+  private JsonNode call(
+      String method,
+      String path,
+      String query,
+      JsonNode body,
+      Priority priority,
+      boolean divisionScoped,
+      int ownDivision) {
     return GatewayCall.request(
         template,
         "direct:exact-call",
@@ -101,6 +153,9 @@ public final class ExactApi {
           e.setProperty(ExactGateway.BODY, body);
           e.setProperty(ExactGateway.PRIORITY, priority);
           e.setProperty(ExactGateway.DIVISION_SCOPED, divisionScoped);
+          if (ownDivision > 0) {
+            e.setProperty(ExactGateway.DIVISION, ownDivision);
+          }
         },
         ExactException.class);
   }

@@ -2,6 +2,7 @@ package org.sqexact.exact;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqexact.exact.ExactRateGovernor.Priority;
@@ -25,19 +26,28 @@ public final class ExactDivisionCheck {
   }
 
   private final ExactApi api;
-  private final int division;
+  private final IntSupplier divisions;
   private final Alerts alerts;
   private volatile Status status = Status.UNKNOWN;
   private volatile String detail = "not checked yet";
 
-  public ExactDivisionCheck(ExactApi api, int division, Alerts alerts) {
+  public ExactDivisionCheck(ExactApi api, IntSupplier division, Alerts alerts) {
     this.api = api;
-    this.division = division;
+    this.divisions = division;
     this.alerts = alerts;
   }
 
   /** Runs the check; transient failures leave the status UNKNOWN so it is tried again. */
   public Status check() {
+    int division = divisions.getAsInt();
+    if (division <= 0) {
+      // a fresh install: the connect wizard (or EXACT_DIVISION) has not chosen one yet
+      status = Status.UNKNOWN;
+      detail =
+          "no division chosen yet: choose one in the connect wizard (/console/connect) or set"
+              + " EXACT_DIVISION";
+      return status;
+    }
     try {
       JsonNode me = api.me();
       int current = me.path("CurrentDivision").asInt(0);

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.function.IntSupplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -32,8 +33,13 @@ public final class ExactGateway {
   public static final String BODY = "exactBody";
   public static final String PRIORITY = "exactPriority";
   public static final String DIVISION_SCOPED = "exactDivisionScoped";
+
+  /** Optional: the division of this one call (the wizard lists divisions before one is chosen). */
+  public static final String DIVISION = "exactDivision";
+
   private static final String TOKEN = "exactToken";
   private static final String STARTED = "exactStarted";
+  private static final String DIVISION_USED = "exactDivisionUsed";
 
   private static final Logger LOG = LoggerFactory.getLogger(ExactGateway.class);
 
@@ -42,7 +48,7 @@ public final class ExactGateway {
   private final ActivityLog activity;
   private final Clock clock;
   private final String restUrl;
-  private final int division;
+  private final IntSupplier division;
 
   public ExactGateway(
       ExactTokenManager tokens,
@@ -50,7 +56,7 @@ public final class ExactGateway {
       ActivityLog activity,
       Clock clock,
       URI restUrl,
-      int division) {
+      IntSupplier division) {
     this.tokens = tokens;
     this.governor = governor;
     this.activity = activity;
@@ -66,9 +72,20 @@ public final class ExactGateway {
     boolean scoped = exchange.getProperty(DIVISION_SCOPED, true, Boolean.class);
     Priority priority = exchange.getProperty(PRIORITY, Priority.ORDERS, Priority.class);
     String endpoint = endpointOf(path);
+    int division = divisionOf(exchange);
+    if (scoped && division <= 0 && !isAbsolute(path)) {
+      // a fresh install before the connect wizard's last step: nothing to call yet
+      throw new ExactFunctionalException(
+          "No Exact Online division is chosen yet: choose one in the connect wizard"
+              + " (/console/connect) or set EXACT_DIVISION",
+          endpoint,
+          0,
+          null);
+    }
     if (scoped) {
       governor.acquire(division, endpoint, priority);
     }
+    exchange.setProperty(DIVISION_USED, division); // the response counts against this one
     String token = tokens.accessToken();
     exchange.setProperty(TOKEN, token);
     exchange.setProperty(STARTED, clock.millis());
@@ -76,7 +93,7 @@ public final class ExactGateway {
     Message m = exchange.getMessage();
     m.removeHeaders("*");
     m.setHeader(Exchange.HTTP_METHOD, method);
-    m.setHeader(Exchange.HTTP_URI, urlOf(path, scoped));
+    m.setHeader(Exchange.HTTP_URI, urlOf(path, scoped, division));
     String query = exchange.getProperty(QUERY, String.class);
     if (query != null && !query.isEmpty()) {
       m.setHeader(Exchange.HTTP_QUERY, query);
@@ -108,7 +125,8 @@ public final class ExactGateway {
     boolean scoped = exchange.getProperty(DIVISION_SCOPED, true, Boolean.class);
     long duration = clock.millis() - exchange.getProperty(STARTED, clock.millis(), Long.class);
     if (scoped) {
-      governor.record(division, endpoint, status, name -> m.getHeader(name, String.class));
+      int used = exchange.getProperty(DIVISION_USED, divisionOf(exchange), Integer.class);
+      governor.record(used, endpoint, status, name -> m.getHeader(name, String.class));
     }
     String raw = m.getBody(String.class);
     Integer remaining = intHeader(m, "X-RateLimit-Minutely-Remaining");
@@ -220,7 +238,7 @@ public final class ExactGateway {
     String p = path;
     if (p.startsWith(restUrl)) {
       p = p.substring(restUrl.length());
-      p = p.replaceFirst("^/" + division + "/", "").replaceFirst("^/", "");
+      p = p.replaceFirst("^/[0-9]+/", "").replaceFirst("^/", "");
     }
     int q = p.indexOf('?');
     if (q >= 0) {
@@ -233,8 +251,18 @@ public final class ExactGateway {
     return p;
   }
 
-  private String urlOf(String path, boolean scoped) {
-    if (path.startsWith("http://") || path.startsWith("https://")) {
+  /** The division of this call: the one the wizard asked for, else the connector's. */
+  private int divisionOf(Exchange exchange) {
+    Integer own = exchange.getProperty(DIVISION, Integer.class);
+    return own != null && own > 0 ? own : division.getAsInt();
+  }
+
+  private static boolean isAbsolute(String path) {
+    return path != null && (path.startsWith("http://") || path.startsWith("https://"));
+  }
+
+  private String urlOf(String path, boolean scoped, int division) {
+    if (isAbsolute(path)) {
       if (!path.toLowerCase(Locale.ROOT).startsWith(restUrl.toLowerCase(Locale.ROOT))) {
         throw new IllegalArgumentException("refusing to send the Exact token to " + path);
       }

@@ -32,6 +32,7 @@ public final class ExactSyncCache {
   private long timestamp = 1;
   private Instant lastRefresh;
   private int refreshes;
+  private int division; // the division the rows belong to: another one starts the copy afresh
 
   /**
    * @param syncPath e.g. {@code sync/CRM/Accounts}
@@ -56,6 +57,7 @@ public final class ExactSyncCache {
 
   /** Loads the set on first use. */
   public synchronized void ensureLoaded() {
+    followDivision();
     if (lastRefresh == null) {
       refresh();
     }
@@ -68,6 +70,7 @@ public final class ExactSyncCache {
    * @return true when a refresh was made
    */
   public synchronized boolean refreshIfStale() {
+    followDivision();
     if (lastRefresh != null && clock.instant().isBefore(lastRefresh.plus(minInterval))) {
       return false;
     }
@@ -77,6 +80,7 @@ public final class ExactSyncCache {
 
   /** Fetches what changed since the last refresh. */
   public synchronized void refresh() {
+    followDivision();
     int[] count = {0};
     api.forEachPage(
         syncPath,
@@ -91,6 +95,17 @@ public final class ExactSyncCache {
     lastRefresh = clock.instant();
     refreshes++;
     LOG.debug("{}: {} changed rows, {} in memory", syncPath, count[0], rows.size());
+  }
+
+  /** The connect wizard switched divisions: the copy of the old one is dropped. */
+  private void followDivision() {
+    int now = api.division();
+    if (now != division) {
+      rows.clear();
+      timestamp = 1;
+      lastRefresh = null;
+      division = now;
+    }
   }
 
   /** The next miss refreshes at once (e.g. the operator fixed something in Exact and retries). */

@@ -130,8 +130,9 @@ public final class ExactTokenManager {
           if (t.refreshToken() == null) {
             throw new ExactReauthorizationRequiredException(
                 Reason.NO_REFRESH_TOKEN,
-                "No Exact Online refresh token is stored: set EXACT_REFRESH_TOKEN to the refresh"
-                    + " token from authorising the app (see README, 'Connecting Exact Online').");
+                "No Exact Online refresh token is stored: connect Exact Online in the dashboard's"
+                    + " connect wizard (/console/connect), or set EXACT_REFRESH_TOKEN to the"
+                    + " refresh token from authorising the app.");
           }
           if (t.accessIssuedAt() != null
               && now.isBefore(t.accessIssuedAt().plus(minRefreshInterval))) {

@@ -25,6 +25,7 @@ import org.sqexact.squarespace.SquarespaceApi;
 import org.sqexact.squarespace.SquarespaceException;
 import org.sqexact.store.ActivityLog;
 import org.sqexact.store.Watermarks;
+import org.sqexact.support.PersonalValues;
 
 /**
  * The steps of the {@code order-status} route: goods deliveries in Exact Online (sync API, by
@@ -192,10 +193,15 @@ public final class FulfilmentSync {
   public void fulfil(Fulfilment f) {
     org.slf4j.MDC.put("orderId", f.orderId());
     org.slf4j.MDC.put("orderNumber", f.orderNumber());
+    boolean done = false;
     try {
       JsonNode order = squarespace.orderJson(f.orderId());
+      // the order's names and addresses are masked in whatever is written about this attempt,
+      // also in an error text that echoes them (kept until failed() has written it)
+      PersonalValues.useOrder(order);
       String status = order == null ? "" : order.path("fulfillmentStatus").asText("");
       if (!"PENDING".equals(status)) {
+        done = true;
         ledger.done(f.orderId(), "already " + status.toLowerCase(java.util.Locale.ROOT));
         activity.record(
             f.orderId(),
@@ -217,9 +223,13 @@ public final class FulfilmentSync {
                   ? ""
                   : " (" + f.carrier() + ", tracking " + f.trackingNumber() + ")")
               + (settings.notifyCustomer() ? ", customer notified" : ""));
+      done = true;
     } finally {
       org.slf4j.MDC.remove("orderId");
       org.slf4j.MDC.remove("orderNumber");
+      if (done) {
+        PersonalValues.clear();
+      }
     }
   }
 
@@ -227,7 +237,10 @@ public final class FulfilmentSync {
   public void failed(Exchange exchange) {
     Fulfilment f = exchange.getMessage().getBody(Fulfilment.class);
     Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-    String reason = e == null ? "unknown error" : e.getMessage();
+    // names and addresses of the order (set by fulfil) and e-mail addresses never reach the
+    // ledger, the activity log or the alert, whatever the error text echoes
+    String reason = PersonalValues.mask(e == null ? "unknown error" : e.getMessage());
+    PersonalValues.clear();
     boolean functional =
         e instanceof SquarespaceException se
             && !se.isTransient()

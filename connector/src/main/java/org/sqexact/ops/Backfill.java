@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +57,7 @@ public final class Backfill {
   private final ConnectionStore connections;
   private final String connectionId;
   private final ExactRateGovernor governor;
-  private final int division;
+  private final IntSupplier division;
   private final ActivityLog activity;
   private final int logEvery;
   private final BooleanSupplier livePollRunning;
@@ -79,7 +80,7 @@ public final class Backfill {
       ConnectionStore connections,
       String connectionId,
       ExactRateGovernor governor,
-      int division,
+      IntSupplier division,
       ActivityLog activity,
       int logEvery,
       BooleanSupplier livePollRunning) {
@@ -211,7 +212,7 @@ public final class Backfill {
     while (livePollRunning.getAsBoolean()) {
       sleeper.sleep(YIELD_STEP);
     }
-    if (!governor.backgroundMayCall(division)) {
+    if (!governor.backgroundMayCall(division.getAsInt())) {
       throw new IllegalStateException(
           "Exact Online's daily budget is down to the share kept for live orders; start the"
               + " backfill again after midnight UTC (orders booked so far stay booked)");

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.sqexact.exact.ExactRateGovernor;
 import org.sqexact.store.ActivityLog.ApiCall;
@@ -60,17 +61,17 @@ public final class ConnectorMetrics {
   }
 
   /** Exact's rate budget left for the division, as the last response headers said. */
-  public void watchBudget(ExactRateGovernor governor, int division) {
+  public void watchBudget(ExactRateGovernor governor, IntSupplier division) {
     Gauge.builder(
             "connector_exact_budget_remaining",
-            () -> known(governor.budget(division).minutelyRemaining()))
+            () -> known(governor.budget(division.getAsInt()).minutelyRemaining()))
         .description("Calls to Exact Online left in the current minute")
         .tag("connection", connectionId)
         .tag("window", "minute")
         .register(registry);
     Gauge.builder(
             "connector_exact_budget_remaining",
-            () -> known(governor.budget(division).dailyRemaining()))
+            () -> known(governor.budget(division.getAsInt()).dailyRemaining()))
         .description("Calls to Exact Online left today")
         .tag("connection", connectionId)
         .tag("window", "day")

@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.IntSupplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.spi.IdempotentRepository;
@@ -51,7 +52,7 @@ public final class OperatorApi {
   private final ExactDivisionCheck division;
   private final ExactRateGovernor governor;
   private final Watermarks watermarks;
-  private final int divisionNumber;
+  private final IntSupplier divisionNumber;
   private final ProducerTemplate template;
   private final Runnable cachesStale;
   private final OrderClaims claims;
@@ -69,7 +70,7 @@ public final class OperatorApi {
       ExactDivisionCheck division,
       ExactRateGovernor governor,
       Watermarks watermarks,
-      int divisionNumber,
+      IntSupplier divisionNumber,
       ProducerTemplate template,
       Runnable cachesStale,
       OrderClaims claims) {
@@ -347,19 +348,19 @@ public final class OperatorApi {
         "exactDivision",
         Map.of(
             "number",
-            divisionNumber,
+            divisionNumber.getAsInt(),
             "check",
             division.status().name(),
             "detail",
             division.detail()));
-    ExactRateGovernor.Budget b = governor.budget(divisionNumber);
+    ExactRateGovernor.Budget b = governor.budget(divisionNumber.getAsInt());
     Map<String, Object> budget = new LinkedHashMap<>();
     budget.put("minutelyLimit", b.minutelyLimit());
     budget.put("minutelyRemaining", b.minutelyRemaining() < 0 ? null : b.minutelyRemaining());
     budget.put("dailyLimit", b.dailyLimit());
     budget.put("dailyRemaining", b.dailyRemaining() < 0 ? null : b.dailyRemaining());
     budget.put("dailyReset", b.dailyReset() == null ? null : b.dailyReset().toString());
-    budget.put("clientErrorsLastHour", governor.clientErrors(divisionNumber));
+    budget.put("clientErrorsLastHour", governor.clientErrors(divisionNumber.getAsInt()));
     out.put("exactBudget", budget);
     out.put("ordersPolledUntil", watermarks.get(SquarespaceOrderPages.FLOW).orElse(null));
     out.put("orders", counts());

@@ -69,7 +69,7 @@ public final class OperatorToolsConfiguration implements CamelConfiguration {
             new ConnectionStore(db, clock),
             connectionId,
             registry.lookupByNameAndType("exactRateGovernor", ExactRateGovernor.class),
-            settings.exactDivision(),
+            registry.lookupByNameAndType("exactDivision", org.sqexact.exact.ExactDivision.class),
             activity,
             read.integer("backfill.log-every", 25, 1, 100_000),
             () -> context.getInflightRepository().size(LIVE_POLL_ROUTE) > 0);

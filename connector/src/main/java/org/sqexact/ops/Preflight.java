@@ -56,6 +56,8 @@ public final class Preflight {
   private final Alerts alerts;
   private final Clock clock;
   private volatile Report last;
+  private volatile java.util.function.Supplier<List<String>> missingConnection = List::of;
+  private volatile boolean notConnected;
 
   public Preflight(
       OrderSettings orders,
@@ -80,8 +82,28 @@ public final class Preflight {
     this.clock = clock;
   }
 
+  /**
+   * What of the connection is still missing (the connect wizard's steps): while anything is, the
+   * check reports that instead of asking Exact, and no order is booked.
+   */
+  public void useConnection(java.util.function.Supplier<List<String>> missing) {
+    this.missingConnection = missing;
+  }
+
   /** Runs every check against Exact now. */
   public synchronized Report run() {
+    List<String> missing = missingConnection.get();
+    if (!missing.isEmpty()) {
+      // a fresh install before the wizard: nothing to check yet, and no alert for it
+      List<Problem> problems = new ArrayList<>();
+      for (String m : missing) {
+        problems.add(new Problem("connection", "not connected: missing " + m));
+      }
+      notConnected = true;
+      last = new Report(clock.instant(), false, false, problems, List.of());
+      return last;
+    }
+    notConnected = false;
     reference.refresh();
     List<Problem> problems = new ArrayList<>();
     List<String> checked = new ArrayList<>();
@@ -137,6 +159,7 @@ public final class Preflight {
   public synchronized boolean allowsBooking() {
     Report r = last;
     if (r == null
+        || notConnected
         || (!r.ok() && clock.instant().isAfter(r.at().plus(RECHECK)))
         || (!r.complete() && clock.instant().isAfter(r.at().plus(Duration.ofMinutes(1))))) {
       r = run();

@@ -17,6 +17,7 @@ public final class VatCodes {
   private final ExactApi api;
   private Map<String, VatCode> codes;
   private long loadedAt;
+  private int division; // the division the codes belong to (the connect wizard may switch it)
 
   public VatCodes(ExactApi api) {
     this.api = api;
@@ -26,6 +27,7 @@ public final class VatCodes {
   public synchronized VatCode get(String code) {
     // an unknown code reloads the list, but at most once a minute (not once per line)
     if (codes == null
+        || division != api.division()
         || (!codes.containsKey(code.trim()) && System.currentTimeMillis() - loadedAt > 60_000)) {
       load();
     }
@@ -33,7 +35,7 @@ public final class VatCodes {
   }
 
   public synchronized Map<String, VatCode> all() {
-    if (codes == null) {
+    if (codes == null || division != api.division()) {
       load();
     }
     return Map.copyOf(codes);
@@ -56,6 +58,7 @@ public final class VatCodes {
               row.path("Type").asText("")));
     }
     codes = out;
+    division = api.division();
     loadedAt = System.currentTimeMillis();
   }
 }

@@ -61,6 +61,12 @@ public final class SquarespaceGateway {
     this.apiKey = key;
   }
 
+  /** Whether a key is at hand (set, or stored by the connect wizard). */
+  public boolean hasApiKey() {
+    String k = apiKey;
+    return k != null && !k.isBlank();
+  }
+
   public void prepare(Exchange exchange) {
     pause.awaitClear();
     Message m = exchange.getMessage();

@@ -26,7 +26,9 @@ public final class ConnectionStore {
   }
 
   /**
-   * Creates the connection on first start, or checks it against the settings.
+   * Creates the connection on first start, or checks it against the settings. A division of 0 means
+   * "not set": the stored one (chosen in the connect wizard, or 0 when none is chosen yet) is used;
+   * a set division fills a connection that has none yet.
    *
    * @param ordersSince the configured {@code SYNC_ORDERS_SINCE}, or null for "the first start"
    */
@@ -41,7 +43,11 @@ public final class ConnectionStore {
           if (rs.next()) {
             int storedDivision = rs.getInt(1);
             Instant storedSince = Database.instant(rs.getTimestamp(2));
-            if (storedDivision != division) {
+            if (division == 0) {
+              division = storedDivision;
+            } else if (storedDivision == 0) {
+              chooseDivision(c, id, division);
+            } else if (storedDivision != division) {
               throw new SettingsException(
                   "EXACT_DIVISION (exact.division) is "
                       + division
@@ -81,6 +87,24 @@ public final class ConnectionStore {
       return new ConnectionInfo(id, division, since);
     } catch (SQLException e) {
       throw new StoreException("cannot read or create connection " + id, e);
+    }
+  }
+
+  /** Keeps the division chosen in the connect wizard (used from the next call on). */
+  public void chooseDivision(String id, int division) {
+    try (Connection c = db.connection()) {
+      chooseDivision(c, id, division);
+    } catch (SQLException e) {
+      throw new StoreException("cannot keep the chosen division", e);
+    }
+  }
+
+  private static void chooseDivision(Connection c, String id, int division) throws SQLException {
+    try (PreparedStatement u =
+        c.prepareStatement("UPDATE connection SET exact_division = ? WHERE id = ?")) {
+      u.setInt(1, division);
+      u.setString(2, id);
+      u.executeUpdate();
     }
   }
 

@@ -25,6 +25,7 @@ import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqexact.exact.ExactApi;
+import org.sqexact.exact.ExactDivision;
 import org.sqexact.exact.ExactDivisionCheck;
 import org.sqexact.exact.ExactRateGovernor;
 import org.sqexact.exact.ExactTokenManager;
@@ -75,7 +76,10 @@ public final class ConnectWizard {
   private final String clientId;
   private final String clientSecret;
   private final String callbackUrl;
-  private final int division;
+  private final ExactDivision division;
+  private final ConnectionSetup setup;
+  private final Runnable divisionChanged;
+  private final boolean keyFromSettings;
   private final ActivityLog activity;
   private final Clock clock;
 
@@ -96,7 +100,10 @@ public final class ConnectWizard {
       String clientId,
       String clientSecret,
       String publicUrl,
-      int division,
+      ExactDivision division,
+      ConnectionSetup setup,
+      Runnable divisionChanged,
+      boolean keyFromSettings,
       ActivityLog activity,
       Clock clock) {
     this.squarespace = squarespace;
@@ -116,14 +123,25 @@ public final class ConnectWizard {
     this.clientSecret = clientSecret;
     this.callbackUrl = publicUrl.replaceAll("/+$", "") + "/console/connect/exact/callback";
     this.division = division;
+    this.setup = setup;
+    this.divisionChanged = divisionChanged;
+    this.keyFromSettings = keyFromSettings;
     this.activity = activity;
     this.clock = clock;
   }
 
-  /** At start: a key the wizard stored earlier wins over the setting (it is the newer one). */
+  /**
+   * At start: the key the wizard stored earlier, unless SQUARESPACE_API_KEY is set (environment
+   * values win; the wizard's key is then used only until the next start).
+   */
   public void adoptStoredKey() {
     Path file = dataDir.resolve(SQUARESPACE_KEY_FILE);
-    if (Files.exists(file)) {
+    if (Files.exists(file) && keyFromSettings) {
+      LOG.info(
+          "SQUARESPACE_API_KEY is set and wins over the key the connect wizard stored ({});"
+              + " remove the setting to use the wizard's key",
+          file);
+    } else if (Files.exists(file)) {
       try {
         squarespace.useApiKey(box.decrypt(Files.readString(file).trim()));
         LOG.info("Using the Squarespace API key stored by the connect wizard ({})", file);
@@ -198,6 +216,13 @@ public final class ConnectWizard {
     out.put("status", "connected");
     out.put("siteId", site.path("siteId").asText(null));
     out.put("siteTitle", site.path("title").asText(null));
+    if (keyFromSettings) {
+      out.put(
+          "note",
+          "SQUARESPACE_API_KEY is set: it wins again at the next start; remove it to keep this"
+              + " key");
+    }
+    setup.wizardStep();
     return out;
   }
 
@@ -306,6 +331,7 @@ public final class ConnectWizard {
     tokens.forgetCachedToken();
     activity.record(null, null, "connect exact", "ok", "Exact Online authorised by " + who);
     LOG.info("Exact Online authorised in the connect wizard by {}", who);
+    setup.wizardStep();
     redirect(exchange, "/console/connect?exact=connected");
   }
 
@@ -316,12 +342,9 @@ public final class ConnectWizard {
   public Map<String, Object> divisions(Exchange exchange) {
     List<Map<String, Object>> out = new ArrayList<>();
     List<JsonNode> rows;
+    int current = division.getAsInt();
     try {
-      rows =
-          exactApi.all(
-              "system/Divisions",
-              OData.select("Code", "Description", "Country", "Currency"),
-              ExactRateGovernor.Priority.ORDERS);
+      rows = listDivisions(null);
     } catch (RuntimeException e) {
       return error(exchange, 502, "Exact Online did not list the divisions: " + e.getMessage());
     }
@@ -331,18 +354,20 @@ public final class ConnectWizard {
       d.put("description", r.path("Description").asText(""));
       d.put("country", r.path("Country").asText(""));
       d.put("currency", r.path("Currency").asText(""));
-      d.put("chosen", r.path("Code").asInt() == division);
+      d.put("chosen", r.path("Code").asInt() == current);
       out.add(d);
     }
     Map<String, Object> result = new LinkedHashMap<>();
-    result.put("configured", division);
+    result.put("configured", current);
+    result.put("fixedBySetting", division.fixed());
     result.put("divisions", out);
     return result;
   }
 
   /**
-   * POST /api/console/connect/division {"division": 123} — confirms the division: checks it with
-   * Exact now. The connector books in EXACT_DIVISION; another division needs that setting changed.
+   * POST /api/console/connect/division {"division": 123} — books in this division from the next
+   * call on (kept in the database, no restart): it must be one the authorised user may open ({@code
+   * system/Divisions}). EXACT_DIVISION, when set, wins: then only that one is accepted.
    */
   public Map<String, Object> chooseDivision(Exchange exchange) throws IOException {
     JsonNode body = JSON.readTree(exchange.getMessage().getBody(String.class));
@@ -352,23 +377,62 @@ public final class ConnectWizard {
       return error(exchange, 400, "give the division's number");
     }
     Map<String, Object> out = new LinkedHashMap<>();
-    if (chosen != division) {
+    if (division.fixed() && chosen != division.getAsInt()) {
       activity.record(
           null,
           null,
           "connect division",
           "failed",
-          "division " + chosen + " chosen by " + who + "; the connector books in " + division);
+          "division "
+              + chosen
+              + " chosen by "
+              + who
+              + "; EXACT_DIVISION fixes "
+              + division.getAsInt());
       return error(
           exchange,
           409,
           "the connector books in division "
-              + division
-              + " (EXACT_DIVISION); to book in "
+              + division.getAsInt()
+              + " because EXACT_DIVISION is set, and the environment wins; to book in "
               + chosen
               + ", set EXACT_DIVISION="
               + chosen
-              + " and restart");
+              + " (or remove it and choose here) and restart");
+    }
+    boolean changed = false;
+    if (chosen != division.getAsInt()) {
+      List<JsonNode> found;
+      try {
+        found = listDivisions(chosen);
+      } catch (RuntimeException e) {
+        return error(exchange, 502, "Exact Online did not list the divisions: " + e.getMessage());
+      }
+      if (found.isEmpty()) {
+        activity.record(
+            null,
+            null,
+            "connect division",
+            "failed",
+            "division " + chosen + " is not open to the authorised user (" + who + ")");
+        return error(
+            exchange,
+            422,
+            "division "
+                + chosen
+                + " is not among the divisions the authorised Exact Online user may open;"
+                + " pick one from the list, or allow it on Exact's consent screen");
+      }
+      int before = division.getAsInt();
+      changed = division.choose(chosen);
+      if (changed) {
+        LOG.info(
+            "Exact Online division {} chosen in the connect wizard by {} (was {})",
+            chosen,
+            who,
+            before == 0 ? "none" : before);
+        divisionChanged.run();
+      }
     }
     ExactDivisionCheck.Status status = divisionCheck.check();
     activity.record(
@@ -376,11 +440,32 @@ public final class ConnectWizard {
         null,
         "connect division",
         status == ExactDivisionCheck.Status.OK ? "ok" : "failed",
-        "division " + chosen + " confirmed by " + who + ": " + status);
+        "division " + chosen + (changed ? " chosen" : " confirmed") + " by " + who + ": " + status);
+    setup.wizardStep();
     out.put("division", chosen);
+    out.put("changed", changed);
     out.put("check", status.name());
     out.put("detail", divisionCheck.detail());
+    out.put("missing", setup.missing());
     return out;
+  }
+
+  /**
+   * The user's divisions from {@code system/Divisions}, asked in the connector's division or,
+   * before one is chosen, in the user's current one ({@code current/Me}, notes §1.3).
+   *
+   * @param code only this division, or null for all
+   */
+  private List<JsonNode> listDivisions(Integer code) {
+    int in = division.getAsInt();
+    if (in <= 0) {
+      in = exactApi.me().path("CurrentDivision").asInt(0);
+    }
+    OData.Query q = OData.select("Code", "Description", "Country", "Currency");
+    if (code != null) {
+      q = q.filter("Code eq " + code);
+    }
+    return exactApi.allIn(in, "system/Divisions", q, ExactRateGovernor.Priority.ORDERS);
   }
 
   private static void redirect(Exchange exchange, String location) {

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 import org.apache.camel.Exchange;
 import org.sqexact.exact.ExactDivisionCheck;
 import org.sqexact.exact.ExactRateGovernor;
@@ -78,8 +79,9 @@ public final class ConsoleApi {
   private final Preflight preflight;
   private final Function<String, String> properties;
   private final Path mappingsDir;
-  private final boolean squarespaceKeySet;
-  private final int division;
+  private final java.util.function.BooleanSupplier squarespaceKeySet;
+  private volatile ConnectionSetup setup;
+  private final IntSupplier division;
   private final Clock clock;
   private final Deque<Map<String, Object>> budgetSamples = new ArrayDeque<>();
   private volatile String callbackUrl;
@@ -95,8 +97,8 @@ public final class ConsoleApi {
       Preflight preflight,
       Function<String, String> properties,
       Path mappingsDir,
-      boolean squarespaceKeySet,
-      int division,
+      java.util.function.BooleanSupplier squarespaceKeySet,
+      IntSupplier division,
       Clock clock) {
     this.operatorApi = operatorApi;
     this.squarespace = squarespace;
@@ -237,7 +239,7 @@ public final class ConsoleApi {
     synchronized (budgetSamples) {
       out.put("dayBudget", new ArrayList<>(budgetSamples));
     }
-    ExactRateGovernor.Budget b = governor.budget(division);
+    ExactRateGovernor.Budget b = governor.budget(division.getAsInt());
     out.put("minutelyLimit", b.minutelyLimit());
     out.put("dailyLimit", b.dailyLimit());
     return out;
@@ -250,7 +252,7 @@ public final class ConsoleApi {
 
   /** Keeps the day budget as Exact last told it (called every minute). */
   public void sampleBudget() {
-    ExactRateGovernor.Budget b = governor.budget(division);
+    ExactRateGovernor.Budget b = governor.budget(division.getAsInt());
     if (b.dailyRemaining() < 0) {
       return; // no call yet: Exact has told nothing
     }
@@ -266,6 +268,11 @@ public final class ConsoleApi {
     }
   }
 
+  /** What is still missing of the connection (shown on the health and connect pages). */
+  public void useConnectionSetup(ConnectionSetup setup) {
+    this.setup = setup;
+  }
+
   /**
    * GET /api/console/health — the Squarespace key (set or not, and the last call's status), Exact's
    * token (age, refresh-token expiry, problem), the division, the effective settings (secrets
@@ -274,8 +281,15 @@ public final class ConsoleApi {
   public Map<String, Object> health() {
     Instant now = clock.instant();
     Map<String, Object> out = new LinkedHashMap<>();
+    ConnectionSetup s = setup;
+    if (s != null) {
+      // a fresh install: what the connect wizard still needs, in its order
+      List<String> missing = s.missing();
+      out.put("connected", missing.isEmpty());
+      out.put("missing", missing);
+    }
     Map<String, Object> sq = new LinkedHashMap<>();
-    sq.put("keySet", squarespaceKeySet);
+    sq.put("keySet", squarespaceKeySet.getAsBoolean());
     sq.put("lastCall", lastCall("squarespace %"));
     out.put("squarespace", sq);
     out.put("callbackUrl", callbackUrl);
@@ -304,7 +318,7 @@ public final class ConsoleApi {
     exact.put("lastCall", lastCall("exact %"));
     out.put("exact", exact);
     Map<String, Object> div = new LinkedHashMap<>();
-    div.put("number", division);
+    div.put("number", division.getAsInt());
     div.put("check", divisionCheck.status().name());
     div.put("detail", divisionCheck.detail());
     out.put("division", div);

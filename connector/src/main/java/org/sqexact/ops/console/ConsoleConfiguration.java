@@ -5,23 +5,28 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqexact.config.ConnectorSettings;
 import org.sqexact.exact.ExactApi;
+import org.sqexact.exact.ExactDivision;
 import org.sqexact.exact.ExactDivisionCheck;
 import org.sqexact.exact.ExactRateGovernor;
 import org.sqexact.exact.ExactTokenManager;
 import org.sqexact.ops.OperatorAccess;
 import org.sqexact.ops.OperatorApi;
 import org.sqexact.ops.Preflight;
+import org.sqexact.order.CustomerDirectory;
+import org.sqexact.order.ItemCatalog;
 import org.sqexact.squarespace.SquarespaceApi;
 import org.sqexact.squarespace.SquarespaceGateway;
 import org.sqexact.store.ActivityLog;
 import org.sqexact.store.Database;
 import org.sqexact.store.SecretBox;
+import org.sqexact.store.SessionStore;
 import org.sqexact.store.TokenStore;
 
 /**
@@ -67,7 +72,13 @@ public final class ConsoleConfiguration {
         pc.resolveProperty("connector.public-url")
             .filter(s -> !s.isBlank())
             .orElse("http://localhost:" + settings.httpPort());
-    ConsoleSessions sessions = new ConsoleSessions(clock);
+    ConsoleUsers known = users;
+    ConsoleSessions sessions =
+        new ConsoleSessions(
+            new SessionStore(
+                registry.lookupByNameAndType("connectorDatabase", Database.class), connectionId),
+            known::knows,
+            clock);
     ConsolePages pages = new ConsolePages();
     MeterRegistry meters = registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class);
     ConsoleDoor door =
@@ -77,13 +88,29 @@ public final class ConsoleConfiguration {
             pages,
             clock,
             publicUrl.startsWith("https:"),
-            meters == null ? new SimpleMeterRegistry() : meters);
+            meters == null ? new SimpleMeterRegistry() : meters,
+            registry.lookupByNameAndType("activityLog", ActivityLog.class));
 
     ExactRateGovernor governor =
         registry.lookupByNameAndType("exactRateGovernor", ExactRateGovernor.class);
     ExactDivisionCheck divisionCheck =
         registry.lookupByNameAndType("exactDivisionCheck", ExactDivisionCheck.class);
     registry.bind("consolePages", pages);
+    ExactDivision division = registry.lookupByNameAndType("exactDivision", ExactDivision.class);
+    SquarespaceGateway squarespaceGateway =
+        registry.lookupByNameAndType("squarespaceGateway", SquarespaceGateway.class);
+    ConnectionSetup setup =
+        new ConnectionSetup(
+            squarespaceGateway, tokenStore, division, context.createProducerTemplate());
+    registry.bind("connectionSetup", setup);
+    Preflight preflight = registry.lookupByNameAndType("preflight", Preflight.class);
+    if (preflight != null) {
+      preflight.useConnection(setup::missing);
+    }
+    HealthCheckRegistry health = HealthCheckRegistry.get(context);
+    if (health != null) {
+      health.register(new ConnectionSetup.Check(setup));
+    }
     ConsoleApi consoleApi =
         new ConsoleApi(
             registry.lookupByNameAndType("operatorApi", OperatorApi.class),
@@ -96,13 +123,14 @@ public final class ConsoleConfiguration {
             registry.lookupByNameAndType("preflight", Preflight.class),
             key -> pc.resolveProperty(key).orElse(null),
             settings.mappingsDir(),
-            settings.squarespaceApiKey() != null && !settings.squarespaceApiKey().isBlank(),
-            settings.exactDivision(),
+            squarespaceGateway::hasApiKey,
+            division,
             clock);
+    consoleApi.useConnectionSetup(setup);
     registry.bind("consoleApi", consoleApi);
     ConnectWizard wizard =
         new ConnectWizard(
-            registry.lookupByNameAndType("squarespaceGateway", SquarespaceGateway.class),
+            squarespaceGateway,
             settings.squarespaceApiUrl().toString(),
             settings.squarespaceUserAgent(),
             box,
@@ -118,7 +146,25 @@ public final class ConsoleConfiguration {
             settings.exactClientId(),
             settings.exactClientSecret(),
             publicUrl,
-            settings.exactDivision(),
+            division,
+            setup,
+            () -> {
+              // the old division's copies are dropped as they are used (they follow the
+              // division); the customer and item caches start afresh, the checks run again
+              ItemCatalog items = registry.lookupByNameAndType("itemCatalog", ItemCatalog.class);
+              CustomerDirectory customers =
+                  registry.lookupByNameAndType("customerDirectory", CustomerDirectory.class);
+              if (items != null) {
+                items.markStale();
+              }
+              if (customers != null) {
+                customers.markStale();
+              }
+              if (preflight != null) {
+                preflight.run();
+              }
+            },
+            settings.squarespaceApiKey() != null,
             registry.lookupByNameAndType("activityLog", ActivityLog.class),
             clock);
     if (!settings.demo()) {

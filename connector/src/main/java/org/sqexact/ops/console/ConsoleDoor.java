@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqexact.ops.OperatorAccess;
+import org.sqexact.store.ActivityLog;
 
 /**
  * The dashboard's entrance, in front of every route (an {@link OperatorAccess.Entrance}): the login
@@ -31,16 +32,24 @@ import org.sqexact.ops.OperatorAccess;
  * without a session, a 401 page that leads to the login. Everything else under {@code /console}
  * passes on to the door, which lets only logged-in requests in.
  *
- * <p>A wrong password is answered after {@link #WRONG_PASSWORD_DELAY} and counted (metric {@code
- * connector_console_login_failures_total}); after {@link #MAX_FAILURES} failures from one address
- * within {@link #FAILURE_WINDOW} that address gets no more tries until the window passes.
+ * <p>A wrong password is answered slowly — {@link #FIRST_DELAY}, doubling with each failure within
+ * {@link #FAILURE_WINDOW}, at most {@link #MAX_DELAY} — and counted (metric {@code
+ * connector_console_login_failures_total}, and a line in the activity log naming the operator when
+ * the name is a known one, never the password). After {@link #MAX_USER_FAILURES} failures for one
+ * user name, or {@link #MAX_FAILURES} from one address, within the window, that name or address is
+ * locked for {@link #LOCKOUT} (metric {@code connector_console_login_lockouts_total}): even the
+ * right password is refused until then (429 with Retry-After), so guessing gains nothing. The
+ * counts are in memory: a restart forgets them.
  */
 public final class ConsoleDoor implements OperatorAccess.Entrance {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConsoleDoor.class);
-  static final Duration WRONG_PASSWORD_DELAY = Duration.ofSeconds(1);
+  static final Duration FIRST_DELAY = Duration.ofMillis(250);
+  static final Duration MAX_DELAY = Duration.ofSeconds(4);
   static final int MAX_FAILURES = 10;
+  static final int MAX_USER_FAILURES = 5;
   static final Duration FAILURE_WINDOW = Duration.ofMinutes(15);
+  static final Duration LOCKOUT = Duration.ofMinutes(15);
   static final String LOGIN_COOKIE = "sqexact_login";
   private static final String CSP =
       "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
@@ -52,7 +61,15 @@ public final class ConsoleDoor implements OperatorAccess.Entrance {
   private final Clock clock;
   private final boolean secureCookies;
   private final Counter failures;
-  private final Map<String, Deque<Instant>> failuresByAddress = new ConcurrentHashMap<>();
+  private final Counter lockouts;
+  private final ActivityLog activity;
+  private final Map<String, Failures> failuresByKey = new ConcurrentHashMap<>();
+
+  /** Recent failures of one user name or address, and until when it is locked. */
+  private static final class Failures {
+    final Deque<Instant> times = new ArrayDeque<>();
+    Instant lockedUntil;
+  }
 
   public ConsoleDoor(
       ConsoleUsers users,
@@ -60,7 +77,8 @@ public final class ConsoleDoor implements OperatorAccess.Entrance {
       ConsolePages pages,
       Clock clock,
       boolean secureCookies,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      ActivityLog activity) {
     this.users = users;
     this.sessions = sessions;
     this.pages = pages;
@@ -70,6 +88,11 @@ public final class ConsoleDoor implements OperatorAccess.Entrance {
         Counter.builder("connector_console_login_failures")
             .description("Refused dashboard logins (wrong user name or password, no CSRF token)")
             .register(meters);
+    this.lockouts =
+        Counter.builder("connector_console_login_lockouts")
+            .description("Dashboard user names or addresses locked after repeated wrong passwords")
+            .register(meters);
+    this.activity = activity;
   }
 
   @Override
@@ -201,28 +224,34 @@ public final class ConsoleDoor implements OperatorAccess.Entrance {
                 loginPage(ctx, 403, "The login form expired: please try again.");
                 return;
               }
-              if (tooManyFailures(from)) {
-                later(
-                    ctx,
-                    () ->
-                        loginPage(
-                            ctx,
-                            429,
-                            "Too many wrong passwords from your address: wait "
-                                + FAILURE_WINDOW.toMinutes()
-                                + " minutes."));
-                return;
-              }
               String user = form.getOrDefault("user", "").trim();
               String password = form.getOrDefault("password", "");
+              // only a known name is written down: a password typed into the name field is not
+              String who = users.knows(user) ? "operator '" + user + "'" : "an unknown user name";
+              Instant locked = lockedUntil(userKey(user), addressKey(from));
+              if (locked != null) {
+                long wait = Math.max(1, Duration.between(clock.instant(), locked).toSeconds());
+                failures.increment();
+                record("refused", "login for " + who + " from " + from + " refused: locked", wait);
+                ctx.response().putHeader("Retry-After", Long.toString(wait));
+                loginPage(
+                    ctx,
+                    429,
+                    "Too many wrong passwords: this login is locked for "
+                        + Math.max(1, (wait + 59) / 60)
+                        + " more minute(s).");
+                return;
+              }
               ctx.vertx()
                   .executeBlocking(() -> users.check(user, password), false)
                   .onComplete(
                       checked -> {
                         if (checked.succeeded() && checked.result()) {
-                          failuresByAddress.remove(from);
+                          failuresByKey.remove(userKey(user));
+                          failuresByKey.remove(addressKey(from));
                           String id = sessions.start(user);
                           LOG.info("Operator '{}' logged in to the dashboard from {}", user, from);
+                          record("ok", "operator '" + user + "' logged in from " + from, -1);
                           ctx.response()
                               .addCookie(
                                   cookie(ctx.request(), LOGIN_COOKIE, "", "/console/login", 0))
@@ -231,15 +260,35 @@ public final class ConsoleDoor implements OperatorAccess.Entrance {
                               .setStatusCode(303)
                               .end();
                         } else {
-                          int n = countFailure(from);
+                          int byUser = countFailure(userKey(user), MAX_USER_FAILURES);
+                          int byAddress = countFailure(addressKey(from), MAX_FAILURES);
+                          int n = Math.max(byUser, byAddress);
                           failures.increment();
-                          LOG.warn(
-                              "Dashboard login from {} refused: wrong user name or password ({}"
-                                  + " within {} minutes)",
-                              from,
-                              n,
-                              FAILURE_WINDOW.toMinutes());
-                          later(ctx, () -> loginPage(ctx, 401, "Wrong user name or password."));
+                          Duration delay = delay(n);
+                          boolean nowLocked =
+                              byUser >= MAX_USER_FAILURES || byAddress >= MAX_FAILURES;
+                          String line =
+                              "wrong password for "
+                                  + who
+                                  + " from "
+                                  + from
+                                  + " ("
+                                  + n
+                                  + " within "
+                                  + FAILURE_WINDOW.toMinutes()
+                                  + " minutes; answered after "
+                                  + delay.toMillis()
+                                  + " ms"
+                                  + (nowLocked
+                                      ? "; locked for " + LOCKOUT.toMinutes() + " minutes"
+                                      : "")
+                                  + ")";
+                          LOG.warn("Dashboard login refused: {}", line);
+                          record("failed", line, -1);
+                          ctx.vertx()
+                              .setTimer(
+                                  delay.toMillis(),
+                                  t -> loginPage(ctx, 401, "Wrong user name or password."));
                         }
                       });
             });
@@ -272,29 +321,71 @@ public final class ConsoleDoor implements OperatorAccess.Entrance {
     request.resume();
   }
 
-  private void later(RoutingContext ctx, Runnable answer) {
-    ctx.vertx().setTimer(WRONG_PASSWORD_DELAY.toMillis(), id -> answer.run());
+  /** The delay before a wrong password is answered: doubles with each recent failure. */
+  static Duration delay(int failuresInWindow) {
+    Duration d = FIRST_DELAY.multipliedBy(1L << Math.min(Math.max(failuresInWindow - 1, 0), 10));
+    return d.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : d;
   }
 
-  private boolean tooManyFailures(String from) {
-    Deque<Instant> list = failuresByAddress.get(from);
-    if (list == null) {
-      return false;
+  private static String userKey(String user) {
+    return "user:" + user.toLowerCase(Locale.ROOT);
+  }
+
+  private static String addressKey(String address) {
+    return "address:" + address;
+  }
+
+  /** Until when one of these keys is locked, or null. */
+  private Instant lockedUntil(String... keys) {
+    Instant now = clock.instant();
+    Instant latest = null;
+    for (String key : keys) {
+      Failures f = failuresByKey.get(key);
+      if (f == null) {
+        continue;
+      }
+      synchronized (f) {
+        if (f.lockedUntil != null && now.isBefore(f.lockedUntil)) {
+          latest = latest == null || f.lockedUntil.isAfter(latest) ? f.lockedUntil : latest;
+        } else if (f.lockedUntil != null) {
+          // the period is over: a fresh start
+          f.lockedUntil = null;
+          f.times.clear();
+        }
+      }
     }
-    synchronized (list) {
-      Instant cut = clock.instant().minus(FAILURE_WINDOW);
-      list.removeIf(t -> t.isBefore(cut));
-      return list.size() >= MAX_FAILURES;
+    return latest;
+  }
+
+  /** Counts a failure; the key is locked when it reaches {@code limit} within the window. */
+  private int countFailure(String key, int limit) {
+    Failures f = failuresByKey.computeIfAbsent(key, k -> new Failures());
+    synchronized (f) {
+      Instant now = clock.instant();
+      f.times.add(now);
+      Instant cut = now.minus(FAILURE_WINDOW);
+      f.times.removeIf(t -> t.isBefore(cut));
+      if (f.times.size() >= limit && f.lockedUntil == null) {
+        f.lockedUntil = now.plus(LOCKOUT);
+        lockouts.increment();
+      }
+      return f.times.size();
     }
   }
 
-  private int countFailure(String from) {
-    Deque<Instant> list = failuresByAddress.computeIfAbsent(from, k -> new ArrayDeque<>());
-    synchronized (list) {
-      list.add(clock.instant());
-      Instant cut = clock.instant().minus(FAILURE_WINDOW);
-      list.removeIf(t -> t.isBefore(cut));
-      return list.size();
+  private void record(String outcome, String message, long retryAfterSeconds) {
+    if (activity == null) {
+      return;
+    }
+    try {
+      activity.record(
+          null,
+          null,
+          "console login",
+          outcome,
+          message + (retryAfterSeconds > 0 ? " (" + retryAfterSeconds + " s left)" : ""));
+    } catch (RuntimeException e) {
+      LOG.warn("Could not record the login in the activity log: {}", e.getMessage());
     }
   }
 

@@ -10,16 +10,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.sqexact.ops.OperatorAccess;
+import org.sqexact.store.SecretBox;
+import org.sqexact.store.SessionStore;
 
 /**
  * Logged-in operators of the dashboard: a random session id in an HttpOnly cookie, a CSRF token per
- * session that every request changing something must carry ({@code X-CSRF-Token}). Sessions live in
- * memory: a restart logs everyone out. A session ends after {@link #IDLE} without a request, or
- * {@link #LONGEST} after the login.
+ * session that every request changing something must carry ({@code X-CSRF-Token}). Sessions are
+ * kept in the database by the SHA-256 of their id ({@link SessionStore}), so a restart does not log
+ * anyone out; the CSRF token is derived from the id (a hash, so the page script's copy reveals
+ * nothing of the cookie). A session ends after {@link #IDLE} without a request, {@link #LONGEST}
+ * after the login, at the logout, or when its operator is no longer in CONNECTOR_USERS.
  */
 public final class ConsoleSessions implements OperatorAccess.Authenticator {
 
@@ -32,25 +35,32 @@ public final class ConsoleSessions implements OperatorAccess.Authenticator {
   public record Session(String user, String csrf, Instant started, Instant lastSeen) {}
 
   private static final SecureRandom RANDOM = new SecureRandom();
-  private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+
+  /** How often a session's last request is written down (not at every request). */
+  private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
+
+  private final SessionStore store;
+  private final Predicate<String> userExists;
   private final Clock clock;
 
-  public ConsoleSessions(Clock clock) {
+  public ConsoleSessions(SessionStore store, Predicate<String> userExists, Clock clock) {
+    this.store = store;
+    this.userExists = userExists;
     this.clock = clock;
   }
 
   /** Starts a session; returns its id (the cookie's value). */
   public String start(String user) {
-    sessions.values().removeIf(this::expired);
-    String id = randomToken();
     Instant now = clock.instant();
-    sessions.put(id, new Session(user, randomToken(), now, now));
+    store.purge(now.minus(IDLE), now.minus(LONGEST));
+    String id = randomToken();
+    store.insert(SecretBox.sha256(id), user, now);
     return id;
   }
 
   public void end(String id) {
     if (id != null) {
-      sessions.remove(id);
+      store.delete(SecretBox.sha256(id));
     }
   }
 
@@ -60,17 +70,22 @@ public final class ConsoleSessions implements OperatorAccess.Authenticator {
     if (id == null) {
       return Optional.empty();
     }
-    Session s = sessions.get(id);
-    if (s == null) {
+    String hash = SecretBox.sha256(id);
+    Optional<SessionStore.Row> row = store.find(hash);
+    if (row.isEmpty()) {
       return Optional.empty();
     }
-    if (expired(s)) {
-      sessions.remove(id);
+    Session s =
+        new Session(row.get().user(), csrfOf(id), row.get().started(), row.get().lastSeen());
+    if (expired(s) || !userExists.test(s.user())) {
+      store.delete(hash);
       return Optional.empty();
     }
-    Session touched = new Session(s.user(), s.csrf(), s.started(), clock.instant());
-    sessions.replace(id, s, touched);
-    return Optional.of(touched);
+    Instant now = clock.instant();
+    if (!now.isBefore(s.lastSeen().plus(TOUCH_EVERY))) {
+      store.touch(hash, now);
+    }
+    return Optional.of(new Session(s.user(), s.csrf(), s.started(), now));
   }
 
   public static String sessionId(HttpServerRequest request) {
@@ -98,6 +113,11 @@ public final class ConsoleSessions implements OperatorAccess.Authenticator {
   private boolean expired(Session s) {
     Instant now = clock.instant();
     return now.isAfter(s.lastSeen().plus(IDLE)) || now.isAfter(s.started().plus(LONGEST));
+  }
+
+  /** The session's CSRF token: derived from its id, so nothing more needs keeping. */
+  private static String csrfOf(String id) {
+    return SecretBox.sha256("csrf:" + id);
   }
 
   static boolean same(String a, String b) {

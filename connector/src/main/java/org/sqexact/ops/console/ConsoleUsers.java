@@ -78,6 +78,11 @@ public final class ConsoleUsers {
     return ok && hash != null;
   }
 
+  /** Whether an operator of this name is set up (only known names are written to the log). */
+  public boolean knows(String name) {
+    return name != null && hashes.containsKey(name);
+  }
+
   /** A bcrypt hash of the password, for CONNECTOR_USERS. */
   public static String hash(String password) {
     return ENCODER.encode(password);
