@@ -57,7 +57,9 @@ public final class ExactConfiguration implements CamelConfiguration {
             settings.exactMinRefreshInterval(),
             settings.exactRefreshIdleWarning(),
             settings.exactRefreshKeepAlive(),
-            alerts);
+            alerts,
+            sleeper,
+            settings.exactRateMaxWait());
     ExactApi exactApi = new ExactApi(template);
 
     Registry registry = context.getRegistry();

@@ -66,10 +66,12 @@ public final class ExactGateway {
     boolean scoped = exchange.getProperty(DIVISION_SCOPED, true, Boolean.class);
     Priority priority = exchange.getProperty(PRIORITY, Priority.ORDERS, Priority.class);
     String endpoint = endpointOf(path);
+    // the token first: while Exact allows no new one, the call is not counted as made
+    String token = tokens.accessToken();
     if (scoped) {
       governor.acquire(division, endpoint, priority);
+      token = tokens.accessToken(); // the governor may have waited past its 570 s
     }
-    String token = tokens.accessToken();
     exchange.setProperty(TOKEN, token);
     exchange.setProperty(STARTED, clock.millis());
 
