@@ -57,6 +57,8 @@ public final class FaultyExact implements ResponseDefinitionTransformerV2 {
   private int timeoutDelayMs;
   private Clock clock;
   private int minutelyLimit;
+  private int othersPerCall;
+  private final List<Long> callTimes = new ArrayList<>();
   private long windowMinute = -1;
   private int windowCalls;
   private final List<ObjectNode> accounts = new ArrayList<>();
@@ -80,6 +82,8 @@ public final class FaultyExact implements ResponseDefinitionTransformerV2 {
     salesOrders.clear();
     faults.clear();
     tooManyAt.clear();
+    callTimes.clear();
+    othersPerCall = 0;
     calls.set(0);
     windowMinute = -1;
     for (Kind k : Kind.values()) {
@@ -88,10 +92,21 @@ public final class FaultyExact implements ResponseDefinitionTransformerV2 {
     active = true;
   }
 
-  /** Also keeps Exact's minute window on {@code clock}: {@code limit} calls, then 429. */
-  public synchronized void limitPerMinute(Clock clock, int limit) {
+  /**
+   * Also keeps Exact's minute window on {@code clock}: {@code limit} calls, then 429. Another
+   * program on the same app and division makes {@code othersPerCall} calls while each of the
+   * connector's is under way (PQ#646), so the headers the connector last saw are always a little
+   * optimistic.
+   */
+  public synchronized void limitPerMinute(Clock clock, int limit, int othersPerCall) {
     this.clock = clock;
     this.minutelyLimit = limit;
+    this.othersPerCall = othersPerCall;
+  }
+
+  /** The test-clock times (epoch ms) of the connector's REST calls, in order. */
+  public synchronized List<Long> callTimes() {
+    return List.copyOf(callTimes);
   }
 
   public void stop() {
@@ -125,8 +140,10 @@ public final class FaultyExact implements ResponseDefinitionTransformerV2 {
       long minute = clock.millis() / 60_000;
       if (minute != windowMinute) {
         windowMinute = minute;
-        windowCalls = 0;
+        windowCalls = othersPerCall; // the other program was first this minute
       }
+      callTimes.add(clock.millis());
+      windowCalls += othersPerCall;
       windowCalls++;
       if (windowCalls > minutelyLimit) {
         tooManyAt.add(clock.millis());
