@@ -75,8 +75,12 @@ class ExactFaultsProofTest extends OrderFlowTestSupport {
 
     Map<String, Long> documents = FAULTY.salesOrdersByYourRef();
     long slowest = 0;
+    int atOnce = 0;
     for (ObjectNode order : all) {
       OrderLedger.Entry e = ledger(order);
+      if (e.attempts() == 1) {
+        atOnce++;
+      }
       String number = order.path("orderNumber").asText();
       assertEquals(State.BOOKED, e.state(), "order #" + number + ": " + e.lastError());
       assertEquals(1L, documents.getOrDefault(number, 0L), "documents for order #" + number);
@@ -90,6 +94,12 @@ class ExactFaultsProofTest extends OrderFlowTestSupport {
         .accountsByEmail()
         .forEach((email, count) -> assertEquals(1L, count, "accounts created for one customer"));
     assertEquals(ORDERS - ORDERS / 4, FAULTY.accountsByEmail().size());
-    System.out.printf("Slowest order booked %d s after it arrived%n", slowest);
+    System.out.printf(
+        "Slowest order booked %d s after it arrived; %d of %d in their first attempt%n",
+        slowest, atOnce, ORDERS);
+    // a failed write is settled by a look-up within the attempt: only where the look-up or the
+    // second write fails too (about 2 % of writes) does an order wait for the next one. Without
+    // the look-up every failed write costs a minute or more: about a quarter of the orders
+    assertTrue(atOnce >= 90, atOnce + " of " + ORDERS + " orders booked in their first attempt");
   }
 }
