@@ -338,7 +338,9 @@ public final class ExactTokenManager {
     }
     if (age.compareTo(keepAlive) >= 0 && t.problem() == null) {
       boolean mayRefresh =
-          t.accessIssuedAt() == null || !now.isBefore(t.accessIssuedAt().plus(minRefreshInterval));
+          pausedUntil() == null
+              && (t.accessIssuedAt() == null
+                  || !now.isBefore(t.accessIssuedAt().plus(minRefreshInterval)));
       if (mayRefresh) {
         LOG.info("Refreshing the idle Exact Online refresh token ({} days old)", age.toDays());
         accessToken();
