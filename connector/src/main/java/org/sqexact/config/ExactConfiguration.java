@@ -64,8 +64,11 @@ public final class ExactConfiguration implements CamelConfiguration {
             settings.exactMinRefreshInterval(),
             settings.exactRefreshIdleWarning(),
             settings.exactRefreshKeepAlive(),
-            alerts);
+            alerts,
+            sleeper,
+            settings.exactRateMaxWait());
     ExactDivision division = bean(context, "exactDivision", ExactDivision.class);
+
     ExactApi exactApi = new ExactApi(template);
     exactApi.useDivision(division);
 

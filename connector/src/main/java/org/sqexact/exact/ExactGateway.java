@@ -82,11 +82,13 @@ public final class ExactGateway {
           0,
           null);
     }
+    // the token first: while Exact allows no new one, the call is not counted as made
+    String token = tokens.accessToken();
     if (scoped) {
       governor.acquire(division, endpoint, priority);
+      token = tokens.accessToken(); // the governor may have waited past its 570 s
     }
     exchange.setProperty(DIVISION_USED, division); // the response counts against this one
-    String token = tokens.accessToken();
     exchange.setProperty(TOKEN, token);
     exchange.setProperty(STARTED, clock.millis());
 

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.sqexact.exact.ExactReauthorizationRequiredException.Reason;
 import org.sqexact.store.TokenStore;
 import org.sqexact.store.TokenStore.Tokens;
+import org.sqexact.support.Sleeper;
 
 /**
  * Hands out Exact Online access tokens and refreshes them by Exact's rules:
@@ -19,7 +20,10 @@ import org.sqexact.store.TokenStore.Tokens;
  *   <li>one refresh at a time: a lock in this process, and a row lock in the database across
  *       processes, after which the stored token is read again (another process may have refreshed);
  *   <li>the rotated refresh token is committed to the store before the new access token is used;
- *   <li>a 401 leads to one refresh where allowed;
+ *   <li>a 401 with a token thought valid (a paused container, a token revoked on Exact's side)
+ *       marks that token dead: no further call is made with it, and one refresh is made at once,
+ *       shared by all callers; if Exact answers that it is too early ({@code
+ *       TooEarlyToRefreshTokens}, notes §1.2), calls pause until the time it allows;
  *   <li>"Old refresh token used" and an expired refresh token are distinct, clear errors;
  *   <li>a warning when the refresh token has not been used for 25 days (Exact drops it after 30).
  * </ul>
@@ -37,9 +41,21 @@ public final class ExactTokenManager {
   private final Duration idleWarning;
   private final Duration keepAlive;
   private final BiConsumer<String, String> alert;
+  private final Sleeper sleeper;
+  private final Duration maxWait;
   private volatile boolean refreshFailing;
   private final ReentrantLock lock = new ReentrantLock();
   private volatile Cached cached;
+  // a token Exact rejected: never handed out again (guarded by lock)
+  private String deadToken;
+  // the token got by refreshing at once after a rejection: if Exact rejects it too, the cause is
+  // not the token's age, and no second early refresh is made (guarded by lock)
+  private String earlyToken;
+  // no call to Exact (and no refresh) before this instant (guarded by lock)
+  private Instant pausedUntil;
+
+  /** When Exact says "too early" but the last issue time we know allows a refresh already. */
+  static final Duration TOO_EARLY_FALLBACK = Duration.ofSeconds(60);
 
   public ExactTokenManager(
       TokenStore store,
@@ -48,7 +64,11 @@ public final class ExactTokenManager {
       Duration minRefreshInterval,
       Duration idleWarning,
       Duration keepAlive,
-      BiConsumer<String, String> alert) {
+      BiConsumer<String, String> alert,
+      Sleeper sleeper,
+      Duration maxWait) {
+    this.sleeper = sleeper;
+    this.maxWait = maxWait;
     this.store = store;
     this.client = client;
     this.clock = clock;
@@ -63,7 +83,12 @@ public final class ExactTokenManager {
     cached = null;
   }
 
-  /** A valid access token, refreshed first when the current one is 570 s old or more. */
+  /**
+   * A valid access token, refreshed first when the current one is 570 s old or more, or dead. While
+   * calls are paused (Exact said a refresh is too early) this waits for the pause when it is short
+   * (at most {@code exact.rate.max-wait}) and otherwise throws {@link ExactRateLimitedException}
+   * with the time calls may resume.
+   */
   public String accessToken() {
     Cached c = cached;
     if (c != null && usable(c, clock.instant())) {
@@ -75,39 +100,145 @@ public final class ExactTokenManager {
       if (c != null && usable(c, clock.instant())) {
         return c.token();
       }
-      return refreshOrAdopt(null);
+      return refreshAfterPause(deadToken, deadToken != null);
     } finally {
       lock.unlock();
     }
   }
 
   /**
-   * Exact answered 401 to a call made with {@code rejectedToken}. Gets a newer token when Exact's
-   * rules allow it.
+   * Exact answered 401 to a call made with {@code rejectedToken}. That token is dead from now on:
+   * no call is made with it again. The first caller refreshes at once (Exact's 570 s rule is about
+   * tokens it still honours; this one it refused); the others, waiting on the lock, take the new
+   * token.
    *
    * @return true when a newer token is now available and the call may be sent once more
-   * @throws ExactUnauthorizedException when no newer token can be had yet
+   * @throws ExactUnauthorizedException when a token refreshed at once after a rejection is rejected
+   *     too (the cause is then not the token; no second early refresh)
+   * @throws ExactRateLimitedException when Exact says the refresh is too early and the pause is
+   *     longer than the connector waits in a call
    */
   public boolean renewAfterUnauthorized(String rejectedToken, String endpoint) {
     lock.lock();
     try {
       Cached c = cached;
       if (c != null && !c.token().equals(rejectedToken) && usable(c, clock.instant())) {
-        return true;
+        return true; // another caller already replaced it
       }
       cached = null;
-      String fresh = refreshOrAdopt(rejectedToken);
+      if (!rejectedToken.equals(deadToken)) {
+        deadToken = rejectedToken;
+        LOG.warn(
+            "Exact Online rejected the access token on {} before its time; it is not used again"
+                + " and a new one is requested at once",
+            endpoint);
+      }
+      if (rejectedToken.equals(earlyToken)) {
+        Tokens t = store.read();
+        Instant allowed =
+            t == null || t.accessIssuedAt() == null
+                ? clock.instant().plus(minRefreshInterval)
+                : t.accessIssuedAt().plus(minRefreshInterval);
+        pauseUntil(allowed);
+        throw new ExactUnauthorizedException(
+            "Exact Online rejected on "
+                + endpoint
+                + " an access token it had just issued after rejecting the previous one; the"
+                + " token is not the cause (check the app's rights in Exact). No call to Exact"
+                + " before "
+                + allowed,
+            endpoint,
+            null);
+      }
+      String fresh = refreshAfterPause(rejectedToken, true);
       return !fresh.equals(rejectedToken);
     } finally {
       lock.unlock();
     }
   }
 
+  /** The instant before which no call to Exact is made (Exact said too early), or null. */
+  public Instant pausedUntil() {
+    lock.lock();
+    try {
+      return pausedUntil != null && clock.instant().isBefore(pausedUntil) ? pausedUntil : null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Waits out a pause, then refreshes (or adopts a token another process got); holds the lock. */
+  private String refreshAfterPause(String rejectedToken, boolean early) {
+    awaitPause();
+    try {
+      String fresh = refreshOrAdopt(rejectedToken, early);
+      if (early && !fresh.equals(rejectedToken)) {
+        earlyToken = fresh;
+      }
+      return fresh;
+    } catch (ExactRateLimitedException tooEarly) {
+      // TooEarlyToRefreshTokens: Exact counts 570 s from the last token it issued (notes §1.2)
+      Tokens t = store.read();
+      Instant now = clock.instant();
+      Instant allowed =
+          t == null || t.accessIssuedAt() == null
+              ? null
+              : t.accessIssuedAt().plus(minRefreshInterval);
+      if (allowed == null || !allowed.isAfter(now)) {
+        // what we know says a refresh is allowed, Exact says not yet: ask again a little later
+        allowed = now.plus(TOO_EARLY_FALLBACK);
+      }
+      pauseUntil(allowed);
+      awaitPause();
+      return refreshOrAdopt(rejectedToken, false);
+    }
+  }
+
+  private void pauseUntil(Instant until) {
+    pausedUntil = until;
+    LOG.warn("No calls to Exact Online until {}: Exact allows no new access token before", until);
+  }
+
+  /** Sleeps through a short pause; a long one is the caller's to wait for (retry later). */
+  private void awaitPause() {
+    if (pausedUntil == null) {
+      return;
+    }
+    Duration wait = Duration.between(clock.instant(), pausedUntil);
+    if (wait.isNegative() || wait.isZero()) {
+      pausedUntil = null;
+      return;
+    }
+    if (wait.compareTo(maxWait) > 0) {
+      throw new ExactRateLimitedException(
+          "Exact Online allows no new access token before "
+              + pausedUntil
+              + " (the last was rejected early); calls resume then",
+          "oauth2/token",
+          0,
+          pausedUntil);
+    }
+    try {
+      sleeper.sleep(wait);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ExactRateLimitedException(
+          "interrupted while waiting to refresh the Exact Online token",
+          "oauth2/token",
+          0,
+          pausedUntil);
+    }
+    pausedUntil = null;
+  }
+
   private boolean usable(Cached c, Instant now) {
     return now.isBefore(c.issuedAt().plus(minRefreshInterval)) && now.isBefore(c.expiresAt());
   }
 
-  private String refreshOrAdopt(String rejectedToken) {
+  /**
+   * @param early the stored token was rejected by Exact: refresh without waiting for the 570 s
+   */
+  private String refreshOrAdopt(String rejectedToken, boolean early) {
     return store.locked(
         row -> {
           Tokens t = row.read();
@@ -134,7 +265,8 @@ public final class ExactTokenManager {
                     + " connect wizard (/console/connect), or set EXACT_REFRESH_TOKEN to the"
                     + " refresh token from authorising the app.");
           }
-          if (t.accessIssuedAt() != null
+          if (!early
+              && t.accessIssuedAt() != null
               && now.isBefore(t.accessIssuedAt().plus(minRefreshInterval))) {
             Instant allowed = t.accessIssuedAt().plus(minRefreshInterval);
             throw new ExactUnauthorizedException(
@@ -155,6 +287,8 @@ public final class ExactTokenManager {
             LOG.error("{}", e.getMessage());
             alert.accept("exact-reauthorization-required", e.getMessage());
             throw e;
+          } catch (ExactRateLimitedException e) {
+            throw e; // too early: the caller pauses; the endpoint itself works
           } catch (RuntimeException e) {
             // the token endpoint fails for a passing cause (5xx, timeout): told once per episode
             if (!refreshFailing) {
@@ -169,6 +303,7 @@ public final class ExactTokenManager {
             throw e;
           }
           refreshFailing = false;
+          deadToken = null;
           Instant expiresAt = now.plus(r.expiresIn());
           // commit the rotated refresh token before the new access token is used
           row.write(r.refreshToken(), r.accessToken(), now, expiresAt);
@@ -204,7 +339,9 @@ public final class ExactTokenManager {
     }
     if (age.compareTo(keepAlive) >= 0 && t.problem() == null) {
       boolean mayRefresh =
-          t.accessIssuedAt() == null || !now.isBefore(t.accessIssuedAt().plus(minRefreshInterval));
+          pausedUntil() == null
+              && (t.accessIssuedAt() == null
+                  || !now.isBefore(t.accessIssuedAt().plus(minRefreshInterval)));
       if (mayRefresh) {
         LOG.info("Refreshing the idle Exact Online refresh token ({} days old)", age.toDays());
         accessToken();

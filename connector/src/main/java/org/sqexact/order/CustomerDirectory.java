@@ -8,7 +8,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqexact.exact.ExactApi;
+import org.sqexact.exact.ExactException;
+import org.sqexact.exact.ExactOutcomeUnknownException;
 import org.sqexact.exact.ExactRateGovernor.Priority;
 import org.sqexact.exact.ExactSyncCache;
 import org.sqexact.exact.OData;
@@ -19,6 +23,8 @@ import org.sqexact.exact.OData;
  * written one record at a time, and only when something changed.
  */
 public final class CustomerDirectory {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CustomerDirectory.class);
 
   static final String[] ACCOUNT_FIELDS = {
     "ID",
@@ -129,7 +135,13 @@ public final class CustomerDirectory {
 
   /** Creates the account; returns its id. */
   public String createAccount(ObjectNode account) {
-    JsonNode created = api.post("crm/Accounts", account, Priority.ORDERS);
+    String email = account.path("Email").asText("");
+    JsonNode created =
+        createOnce(
+            "crm/Accounts",
+            account,
+            accounts,
+            () -> email.isBlank() ? null : findAccount(email)); // the key it is found by
     ObjectNode row = account.deepCopy();
     row.put("ID", created.path("ID").asText());
     row.set("Code", created.path("Code"));
@@ -148,7 +160,7 @@ public final class CustomerDirectory {
       return List.of();
     }
     String id = existing.path("ID").asText();
-    api.put("crm/Accounts(guid'" + id + "')", changes, Priority.ORDERS);
+    putOnce("crm/Accounts(guid'" + id + "')", changes);
     ObjectNode row = ((ObjectNode) existing).deepCopy();
     row.setAll(changes);
     accounts.put(row);
@@ -184,7 +196,18 @@ public final class CustomerDirectory {
   }
 
   public String createContact(ObjectNode contact) {
-    JsonNode created = api.post("crm/Contacts", contact, Priority.ORDERS);
+    String accountId = contact.path("Account").asText("");
+    JsonNode created =
+        createOnce(
+            "crm/Contacts",
+            contact,
+            contacts,
+            () ->
+                findContact(
+                    accountId,
+                    contact.path("Email").asText(null),
+                    contact.path("FirstName").asText(null),
+                    contact.path("LastName").asText(null)));
     ObjectNode row = contact.deepCopy();
     row.put("ID", created.path("ID").asText());
     contacts.put(row);
@@ -197,7 +220,7 @@ public final class CustomerDirectory {
     if (changes.isEmpty()) {
       return List.of();
     }
-    api.put("crm/Contacts(guid'" + existing.path("ID").asText() + "')", changes, Priority.ORDERS);
+    putOnce("crm/Contacts(guid'" + existing.path("ID").asText() + "')", changes);
     ObjectNode row = ((ObjectNode) existing).deepCopy();
     row.setAll(changes);
     contacts.put(row);
@@ -229,11 +252,60 @@ public final class CustomerDirectory {
   }
 
   public String createAddress(ObjectNode address) {
-    JsonNode created = api.post("crm/Addresses", address, Priority.ORDERS);
+    JsonNode created =
+        createOnce(
+            "crm/Addresses",
+            address,
+            addresses,
+            () -> findAddress(address.path("Account").asText(""), address));
     ObjectNode row = address.deepCopy();
     row.put("ID", created.path("ID").asText());
     addresses.put(row);
     return created.path("ID").asText();
+  }
+
+  /**
+   * POSTs a new record. When the outcome is unknown (a 5xx, or the response lost after Exact may
+   * have committed it) Exact is asked at once, by the key the record is found by (the e-mail of an
+   * account, the name or e-mail of a contact under its account, the lines of an address), through
+   * the sync API (only what changed since the last look); the record found is used, and an absent
+   * one is sent once more. So one look-up settles it, instead of minutes of back-off for the whole
+   * order; only while Exact keeps failing does the order wait (errors.camel.yaml).
+   */
+  private JsonNode createOnce(
+      String path,
+      ObjectNode body,
+      ExactSyncCache cache,
+      java.util.function.Supplier<JsonNode> find) {
+    try {
+      return api.post(path, body, Priority.ORDERS);
+    } catch (ExactOutcomeUnknownException unknown) {
+      JsonNode found;
+      try {
+        cache.refresh();
+        found = find.get();
+      } catch (ExactException lookUpFailed) {
+        unknown.addSuppressed(lookUpFailed);
+        throw unknown; // Exact keeps failing: the order waits, and asks again next time
+      }
+      if (found != null && found.hasNonNull("ID")) {
+        LOG.info("The outcome of POST {} was unknown: Exact has the record, it is used", path);
+        return found;
+      }
+      LOG.info(
+          "The outcome of POST {} was unknown: Exact has no such record, sent once more", path);
+      return api.post(path, body, Priority.ORDERS);
+    }
+  }
+
+  /** A PUT sets the same fields again: when its outcome is unknown it is simply sent once more. */
+  private void putOnce(String path, ObjectNode changes) {
+    try {
+      api.put(path, changes, Priority.ORDERS);
+    } catch (ExactOutcomeUnknownException unknown) {
+      LOG.info("The outcome of PUT {} was unknown: sent once more (it sets the same values)", path);
+      api.put(path, changes, Priority.ORDERS);
+    }
   }
 
   /** The next miss refreshes the copies at once. */

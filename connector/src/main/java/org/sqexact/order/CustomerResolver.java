@@ -84,7 +84,45 @@ public final class CustomerResolver {
     } else {
       kind = Kind.PERSON;
     }
+    if (kind != Kind.DEFAULT) {
+      checkCountry(order, "billingAddress", order.billingAddress());
+      checkCountry(order, "shippingAddress", order.shippingAddress());
+      if (email != null && !email.isBlank() && !EMAIL.matcher(email.trim()).matches()) {
+        // Exact refuses such an address, and a customer found by it would be a guess: the
+        // merchant corrects it (the value is not repeated here: it is personal data)
+        throw new OrderRejectedException(
+            "Order #"
+                + order.orderNumber()
+                + ": customerEmail is not a valid e-mail address, so no customer can be found or"
+                + " created in Exact Online. Correct the address in Squarespace (or book the order"
+                + " by hand), then retry the order.");
+      }
+    }
     exchange.setProperty(OrderKeys.CUSTOMER_KIND, kind.name());
+  }
+
+  /** One @, something before it, a dotted domain after it, no spaces: what Exact accepts. */
+  private static final java.util.regex.Pattern EMAIL =
+      java.util.regex.Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s.]+");
+
+  /** A country code that is not one would be dropped silently by the mapping: parked instead. */
+  private static void checkCountry(
+      SquarespaceOrder order, String field, SquarespaceOrder.Address address) {
+    String country = address == null ? null : address.countryCode();
+    if (country != null
+        && !country.isBlank()
+        && org.sqexact.mapping.MappingFunctions.country(country) == null) {
+      throw new OrderRejectedException(
+          "Order #"
+              + order.orderNumber()
+              + ": "
+              + field
+              + ".countryCode '"
+              + country.strip()
+              + "' is not a country (an ISO 3166 code such as NL is expected), so the customer"
+              + " cannot be created in Exact Online. Correct it in Squarespace, then retry the"
+              + " order.");
+    }
   }
 
   /** The configured default debtor. */

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.sqexact.exact.DocumentType;
 import org.sqexact.exact.ExactApi;
 import org.sqexact.exact.ExactFunctionalException;
+import org.sqexact.exact.ExactOutcomeUnknownException;
 import org.sqexact.exact.ExactRateGovernor.Priority;
 import org.sqexact.squarespace.SquarespaceOrder;
 import org.sqexact.squarespace.SquarespaceOrder.FormField;
@@ -78,18 +79,15 @@ public final class DocumentBooker {
       @ExchangeProperty(OrderKeys.DOCUMENT) ObjectNode document,
       @ExchangeProperty(OrderKeys.YOUR_REF) String yourRef) {
     ledger.markPosting(orderId, type.setting());
-    JsonNode created;
+    ExistenceCheck.Found found;
     try {
-      created = api.post(type.path(), document, Priority.ORDERS);
+      found = post(document);
+    } catch (ExactOutcomeUnknownException unknown) {
+      found = settle(orderId, number, yourRef, document, unknown);
     } catch (ExactFunctionalException e) {
       ledger.markPostRefused(orderId);
       throw e;
     }
-    ExistenceCheck.Found found =
-        new ExistenceCheck.Found(
-            type,
-            created.path(type.idField()).asText(null),
-            created.path(type.numberField()).asText(null));
     ledger.markBooked(orderId, type.setting(), found.id(), found.number());
     existence.recordBooked(yourRef, found);
     activity.record(
@@ -97,6 +95,56 @@ public final class DocumentBooker {
     LOG.info("Booked in Exact Online as {}", found.describe());
     if (documents.finaliseInvoices() && found.id() != null) {
       finalise(orderId, number, found);
+    }
+  }
+
+  private ExistenceCheck.Found post(ObjectNode document) {
+    JsonNode created = api.post(type.path(), document, Priority.ORDERS);
+    return new ExistenceCheck.Found(
+        type,
+        created.path(type.idField()).asText(null),
+        created.path(type.numberField()).asText(null));
+  }
+
+  /**
+   * The POST's outcome is unknown (a 5xx, or the response lost after Exact may have committed it):
+   * Exact is asked at once whether it has a document with the order's YourRef. A document found is
+   * the order's; an absent one is sent once more. Only when the look-up or that second POST fails
+   * too does the order wait for a later attempt (which asks Exact first again): never booked twice.
+   */
+  private ExistenceCheck.Found settle(
+      String orderId,
+      String number,
+      String yourRef,
+      ObjectNode document,
+      ExactOutcomeUnknownException unknown) {
+    ExistenceCheck.Found found;
+    try {
+      found = existence.askNow(yourRef);
+    } catch (RuntimeException lookUpFailed) {
+      unknown.addSuppressed(lookUpFailed);
+      throw unknown;
+    }
+    if (found != null) {
+      activity.record(
+          orderId,
+          number,
+          "book",
+          "ok",
+          "no answer to the POST, but Exact Online has the document: " + found.describe());
+      return found;
+    }
+    activity.record(
+        orderId,
+        number,
+        "book",
+        "ok",
+        "no answer to the POST and no document with YourRef in Exact Online: sent once more");
+    try {
+      return post(document);
+    } catch (ExactFunctionalException e) {
+      ledger.markPostRefused(orderId);
+      throw e;
     }
   }
 

@@ -106,6 +106,15 @@ public final class ExistenceCheck {
     exchange.setProperty(OrderKeys.EXISTING, found);
   }
 
+  /** Asks Exact now (not this poll's answer) whether it has a document with this YourRef. */
+  public Found askNow(String yourRef) {
+    Found found = query(List.of(yourRef)).get(yourRef);
+    synchronized (known) {
+      known.put(yourRef, new Known(found, clock.instant()));
+    }
+    return found;
+  }
+
   /** Remembers a document the connector has just booked. */
   public void recordBooked(String yourRef, Found found) {
     synchronized (known) {

@@ -119,6 +119,18 @@ public final class OrderLines {
       boolean hasSku = li.sku() != null && !li.sku().isBlank();
       boolean giftCard = GIFT_CARD_TYPE.equalsIgnoreCase(String.valueOf(li.lineItemType()));
       BigDecimal quantity = li.quantity() == null ? ONE : li.quantity();
+      if (quantity.signum() <= 0) {
+        // a sale of nothing or less than nothing: returns come as refunds, not as negative lines
+        throw new OrderRejectedException(
+            "Order #"
+                + order.orderNumber()
+                + ": line '"
+                + li.productName()
+                + "' has quantity "
+                + quantity.toPlainString()
+                + " (lineItems[].quantity); only positive quantities can be booked in Exact"
+                + " Online");
+      }
       if (li.unitPricePaid() == null || li.unitPricePaid().value() == null) {
         throw new OrderRejectedException(
             "Order #"
@@ -156,7 +168,8 @@ public final class OrderLines {
               null));
     }
     if (out.isEmpty()) {
-      throw new OrderRejectedException("Order #" + order.orderNumber() + " has no lines to book");
+      throw new OrderRejectedException(
+          "Order #" + order.orderNumber() + " has no lines to book (lineItems is empty)");
     }
     return out;
   }

@@ -33,7 +33,12 @@ public final class OrderTracker {
   /** Reads the order from the body and sets the properties every later step uses. */
   public void identify(Exchange exchange) {
     JsonNode json = exchange.getMessage().getBody(JsonNode.class);
-    SquarespaceOrder order = SquarespaceJson.mapper().convertValue(json, SquarespaceOrder.class);
+    SquarespaceOrder order;
+    try {
+      order = SquarespaceJson.mapper().convertValue(json, SquarespaceOrder.class);
+    } catch (IllegalArgumentException unreadable) {
+      throw unreadable(exchange, json, unreadable);
+    }
     if (order.id() == null || order.orderNumber() == null) {
       throw new OrderRejectedException(
           "A Squarespace order without id or orderNumber was received");
@@ -47,6 +52,44 @@ public final class OrderTracker {
     MDC.put("orderNumber", order.orderNumber());
     // what Exact echoes of this customer is masked in every text logged or stored from here on
     PersonalValues.useOrder(json);
+  }
+
+  /**
+   * An order Squarespace sent with a field of the wrong shape (a price that is not a number …):
+   * parked under its id and number, with the field named, instead of lost as "unreadable".
+   */
+  private static OrderRejectedException unreadable(
+      Exchange exchange, JsonNode json, IllegalArgumentException e) {
+    String id = json == null ? null : json.path("id").asText(null);
+    String number = json == null ? null : json.path("orderNumber").asText(null);
+    if (id != null && number != null) {
+      exchange.setProperty(OrderKeys.ORDER_ID, id);
+      exchange.setProperty(OrderKeys.ORDER_NUMBER, number);
+      PersonalValues.useOrder(json);
+    }
+    String field = "a field";
+    String problem = e.getMessage();
+    if (e.getCause() instanceof com.fasterxml.jackson.databind.JsonMappingException m) {
+      StringBuilder path = new StringBuilder();
+      for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : m.getPath()) {
+        if (r.getFieldName() != null) {
+          path.append(path.length() == 0 ? "" : ".").append(r.getFieldName());
+        } else if (r.getIndex() >= 0) {
+          path.append('[').append(r.getIndex()).append(']');
+        }
+      }
+      if (path.length() > 0) {
+        field = path.toString();
+      }
+      problem = m.getOriginalMessage();
+    }
+    return new OrderRejectedException(
+        (number == null ? "A Squarespace order" : "Order #" + number)
+            + " cannot be read: "
+            + field
+            + " has an unexpected value ("
+            + problem
+            + "). Correct the order in Squarespace, then retry it.");
   }
 
   /** The reference the order carries in Exact: the order number with the optional prefix. */

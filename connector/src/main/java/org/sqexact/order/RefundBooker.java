@@ -15,6 +15,7 @@ import org.sqexact.config.OrderSettings;
 import org.sqexact.exact.DocumentType;
 import org.sqexact.exact.ExactApi;
 import org.sqexact.exact.ExactFunctionalException;
+import org.sqexact.exact.ExactOutcomeUnknownException;
 import org.sqexact.exact.ExactRateGovernor.Priority;
 import org.sqexact.exact.OData;
 import org.sqexact.ops.Alerts;
@@ -204,15 +205,35 @@ public final class RefundBooker {
         payloads.document(
             documents.type(), exchange.getProperty(OrderKeys.ORDER_JSON, JsonNode.class), doc);
     refunds.markPosting(r.id(), documents.type().setting());
-    JsonNode created;
+    String id;
+    String no;
     try {
-      created = exact.post(documents.type().path(), document, Priority.ORDERS);
+      JsonNode created;
+      try {
+        created = exact.post(documents.type().path(), document, Priority.ORDERS);
+      } catch (ExactOutcomeUnknownException unknown) {
+        // settled at once, as for orders (DocumentBooker): Exact has it, or it is sent once more
+        ExistenceCheck.Found found;
+        try {
+          found = findExisting(yourRef);
+        } catch (RuntimeException lookUpFailed) {
+          unknown.addSuppressed(lookUpFailed);
+          throw unknown;
+        }
+        created =
+            found != null
+                ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                    .objectNode()
+                    .put(documents.type().idField(), found.id())
+                    .put(documents.type().numberField(), found.number())
+                : exact.post(documents.type().path(), document, Priority.ORDERS);
+      }
+      id = created.path(documents.type().idField()).asText(null);
+      no = created.path(documents.type().numberField()).asText(null);
     } catch (ExactFunctionalException e) {
       refunds.markFailed(r.id(), e.getMessage(), true);
       throw e;
     }
-    String id = created.path(documents.type().idField()).asText(null);
-    String no = created.path(documents.type().numberField()).asText(null);
     refunds.markBooked(r.id(), id, no, null);
     String label =
         documents.type() == DocumentType.SALES_ENTRY ? "sales credit entry" : "credit note";

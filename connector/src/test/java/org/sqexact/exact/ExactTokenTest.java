@@ -170,24 +170,193 @@ class ExactTokenTest {
             .size());
   }
 
+  /** crm/Contacts answers 401 to {@code rejected} and a row to any other token. */
+  private static void contactsRefuse(String rejected) {
+    exact.stubFor(
+        get(urlPathEqualTo(ExactStubs.REST + "crm/Contacts"))
+            .willReturn(ExactStubs.json(200, ExactStubs.page("{\"ID\":\"x\"}", null))));
+    exact.stubFor(
+        get(urlPathEqualTo(ExactStubs.REST + "crm/Contacts"))
+            .withHeader("Authorization", equalTo("Bearer " + rejected))
+            .willReturn(ExactStubs.json(401, ExactStubs.error("Unauthorized"))));
+  }
+
+  private static int calls(String path, String token) {
+    return exact
+        .findAll(
+            getRequestedFor(urlPathEqualTo(ExactStubs.REST + path))
+                .withHeader("Authorization", equalTo("Bearer " + token)))
+        .size();
+  }
+
+  private static ExactApi.Page readContacts(ConnectorHarness h) {
+    return h.bean("exactApi", ExactApi.class)
+        .page("crm/Contacts", OData.select("ID"), Priority.ORDERS);
+  }
+
   @Test
-  void unauthorizedWithAFreshTokenIsAClearErrorWithoutARefresh() {
+  void aTokenRejectedEarlyIsNeverUsedAgainAndReplacedAtOnceByOneRefresh() {
+    contactsRefuse("AT1");
+    try (ConnectorHarness h = ConnectorHarness.start(settings, clock)) {
+      readAccounts(h); // AT1 issued now
+      clock.advance(Duration.ofSeconds(60)); // Exact revokes AT1 long before its 570 s
+      assertEquals(1, readContacts(h).rows().size());
+      readAccounts(h);
+      readContacts(h);
+      ExactRateGovernor governor = h.bean("exactRateGovernor", ExactRateGovernor.class);
+      // the one 401 is the only client error counted (Exact blocks the key after ten an hour)
+      assertEquals(1, governor.clientErrors(123456).getOrDefault("crm/Contacts", 0));
+      assertEquals(0, governor.clientErrors(123456).getOrDefault("crm/Accounts", 0));
+    }
+    assertEquals(1, tokenCalls("RT1"));
+    assertEquals(1, tokenCalls("RT2"), "one refresh at once after the early 401");
+    assertEquals(1, calls("crm/Contacts", "AT1"), "no second call with the rejected token");
+    assertEquals(1, calls("crm/Accounts", "AT1"));
+    assertEquals(2, calls("crm/Contacts", "AT2"));
+    assertEquals(1, calls("crm/Accounts", "AT2"), "the next call uses the new token");
+  }
+
+  @Test
+  void concurrentCallersRejectedTogetherShareOneRefresh() throws Exception {
+    try (ConnectorHarness h = ConnectorHarness.start(settings, clock)) {
+      readAccounts(h);
+      clock.advance(Duration.ofSeconds(30));
+      contactsRefuse("AT1");
+      ExecutorService pool = Executors.newFixedThreadPool(6);
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<ExactApi.Page>> results = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        results.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return readContacts(h);
+                }));
+      }
+      go.countDown();
+      for (Future<ExactApi.Page> f : results) {
+        assertEquals(1, f.get().rows().size());
+      }
+      pool.shutdown();
+    }
+    assertEquals(1, tokenCalls("RT2"), "one refresh for all callers");
+    assertEquals(0, tokenCalls("RT3"));
+    assertEquals(6, calls("crm/Contacts", "AT2"));
+    assertTrue(calls("crm/Contacts", "AT1") <= 6);
+  }
+
+  @Test
+  void tooEarlyForExactMeansNoCallsUntilTheTimeItAllowsThenOneRefresh() {
+    contactsRefuse("AT1");
+    exact.stubFor(
+        post(urlPathEqualTo("/api/oauth2/token"))
+            .withRequestBody(containing("refresh_token=RT2&"))
+            .inScenario("too-early")
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(
+                aResponse()
+                    .withStatus(400)
+                    .withHeader("Content-Type", "application/json")
+                    .withHeader("Reason", "TooEarlyToRefreshTokens")
+                    .withBody(
+                        "{\"error\":\"access_denied\",\"error_description\":\"Rate limit"
+                            + " exceeded: access_token not expired\"}"))
+            .willSetStateTo("allowed"));
+    exact.stubFor(
+        post(urlPathEqualTo("/api/oauth2/token"))
+            .withRequestBody(containing("refresh_token=RT2&"))
+            .inScenario("too-early")
+            .whenScenarioStateIs("allowed")
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(
+                        "{\"access_token\":\"AT2\",\"token_type\":\"bearer\",\"expires_in\":\"600\","
+                            + "\"refresh_token\":\"RT3\"}")));
+    try (ConnectorHarness h = ConnectorHarness.start(settings, clock)) {
+      readAccounts(h); // AT1 issued now: Exact allows the next token 570 s later
+      java.time.Instant allowed = clock.instant().plusSeconds(570);
+      clock.advance(Duration.ofSeconds(60));
+      ExactRateLimitedException paused =
+          assertThrows(ExactRateLimitedException.class, () -> readContacts(h));
+      assertEquals(allowed, paused.getRetryAt());
+      ExactTokenManager tokens = h.bean("exactTokenManager", ExactTokenManager.class);
+      assertEquals(allowed, tokens.pausedUntil());
+      // meanwhile: no call to Exact at all, neither with the dead token nor to the token endpoint
+      clock.advance(Duration.ofSeconds(200));
+      assertThrows(ExactRateLimitedException.class, () -> readAccounts(h));
+      assertThrows(ExactRateLimitedException.class, () -> readContacts(h));
+      assertEquals(1, calls("crm/Contacts", "AT1"));
+      assertEquals(1, calls("crm/Accounts", "AT1"));
+      assertEquals(1, tokenCalls("RT2"));
+      // 570 s after AT1: the pause is over, one refresh, calls go on with the new token
+      clock.set(allowed);
+      assertEquals(1, readContacts(h).rows().size());
+      readAccounts(h);
+      ExactRateGovernor governor = h.bean("exactRateGovernor", ExactRateGovernor.class);
+      assertEquals(1, governor.clientErrors(123456).getOrDefault("crm/Contacts", 0));
+    }
+    assertEquals(2, tokenCalls("RT2"));
+    assertEquals(0, tokenCalls("RT3"));
+    assertEquals(1, calls("crm/Contacts", "AT1"));
+    assertEquals(1, calls("crm/Contacts", "AT2"));
+    assertEquals(1, calls("crm/Accounts", "AT2"));
+  }
+
+  @Test
+  void aShortTooEarlyPauseIsWaitedOutWithinTheCall() {
+    settings.put("exact.rate.max-wait", "600");
+    contactsRefuse("AT1");
+    exact.stubFor(
+        post(urlPathEqualTo("/api/oauth2/token"))
+            .withRequestBody(containing("refresh_token=RT2&"))
+            .inScenario("too-early")
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(
+                aResponse()
+                    .withStatus(400)
+                    .withHeader("Reason", "TooEarlyToRefreshTokens")
+                    .withBody("{\"error\":\"access_denied\"}"))
+            .willSetStateTo("allowed"));
+    exact.stubFor(
+        post(urlPathEqualTo("/api/oauth2/token"))
+            .withRequestBody(containing("refresh_token=RT2&"))
+            .inScenario("too-early")
+            .whenScenarioStateIs("allowed")
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(
+                        "{\"access_token\":\"AT2\",\"expires_in\":\"600\",\"refresh_token\":\"RT3\"}")));
+    try (ConnectorHarness h = ConnectorHarness.start(settings, clock)) {
+      readAccounts(h);
+      clock.advance(Duration.ofSeconds(500));
+      assertEquals(1, readContacts(h).rows().size());
+      assertTrue(clock.waits().contains(Duration.ofSeconds(70)), clock.waits().toString());
+    }
+    assertEquals(2, tokenCalls("RT2"));
+    assertEquals(1, calls("crm/Contacts", "AT1"));
+    assertEquals(1, calls("crm/Contacts", "AT2"));
+  }
+
+  @Test
+  void aTokenRejectedRightAfterAnEarlyRefreshIsAClearErrorWithoutASecondRefresh() {
     exact.stubFor(
         get(urlPathEqualTo(ExactStubs.REST + "crm/Contacts"))
             .willReturn(ExactStubs.json(401, ExactStubs.error("Unauthorized"))));
     try (ConnectorHarness h = ConnectorHarness.start(settings, clock)) {
       readAccounts(h);
       ExactUnauthorizedException e =
-          assertThrows(
-              ExactUnauthorizedException.class,
-              () ->
-                  h.bean("exactApi", ExactApi.class)
-                      .page("crm/Contacts", OData.select("ID"), Priority.ORDERS));
-      assertTrue(e.getMessage().contains("570"), e.getMessage());
+          assertThrows(ExactUnauthorizedException.class, () -> readContacts(h));
+      assertTrue(e.getMessage().contains("not the cause"), e.getMessage());
+      // no further call until Exact allows a new token: no more client errors
+      assertThrows(ExactRateLimitedException.class, () -> readContacts(h));
     }
-    assertEquals(1, exact.findAll(postRequestedFor(urlPathEqualTo("/api/oauth2/token"))).size());
+    assertEquals(2, exact.findAll(postRequestedFor(urlPathEqualTo("/api/oauth2/token"))).size());
     assertEquals(
-        1, exact.findAll(getRequestedFor(urlPathEqualTo(ExactStubs.REST + "crm/Contacts"))).size());
+        2, exact.findAll(getRequestedFor(urlPathEqualTo(ExactStubs.REST + "crm/Contacts"))).size());
   }
 
   @Test

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sqexact.store.OrderLedger;
 import org.sqexact.testing.ConnectorHarness;
 import org.sqexact.testing.ExactStubs;
+import org.sqexact.testing.FaultyExact;
 import org.sqexact.testing.Orders;
 import org.sqexact.testing.TestClock;
 
@@ -43,9 +44,14 @@ public abstract class OrderFlowTestSupport {
               com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true))
           .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
+  /** Inactive unless a test starts it: state and faults in front of the Exact stubs. */
+  protected static final FaultyExact FAULTY = new FaultyExact();
+
   @RegisterExtension
   protected static WireMockExtension exact =
-      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+      WireMockExtension.newInstance()
+          .options(wireMockConfig().dynamicPort().extensions(FAULTY))
+          .build();
 
   @RegisterExtension
   protected static WireMockExtension squarespace =
@@ -133,6 +139,7 @@ public abstract class OrderFlowTestSupport {
 
   @AfterEach
   void stop() {
+    FAULTY.stop();
     if (connector != null) {
       connector.close();
     }

@@ -86,6 +86,50 @@ class RefundTest extends OrderFlowTestSupport {
   }
 
   @Test
+  void aCreditNoteWhoseResponseIsLostIsFoundByItsYourRefAndNotSentAgain() {
+    settings.put("orders.document-type", "sales-invoice");
+    ObjectNode order = order();
+    poll(order);
+    assertEquals(1, posts("salesinvoice/SalesInvoices").size());
+
+    // the credit note's POST reaches Exact, the answer is lost; Exact then has it under 5001-R1
+    exact.stubFor(
+        com.github.tomakehurst.wiremock.client.WireMock.post(
+                urlPathEqualTo(org.sqexact.testing.ExactStubs.REST + "salesinvoice/SalesInvoices"))
+            .atPriority(1)
+            .inScenario("credit")
+            .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+            .willReturn(
+                aResponse()
+                    .withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER))
+            .willSetStateTo("committed"));
+    exact.stubFor(
+        get(urlPathEqualTo(org.sqexact.testing.ExactStubs.REST + "salesinvoice/SalesInvoices"))
+            .atPriority(1)
+            .inScenario("credit")
+            .whenScenarioStateIs("committed")
+            .willReturn(
+                org.sqexact.testing.ExactStubs.json(
+                    200,
+                    org.sqexact.testing.ExactStubs.page(
+                        "{\"InvoiceID\":\"c0000000-0000-4000-8000-000000000001\","
+                            + "\"InvoiceNumber\":7001,\"YourRef\":\"5001-R1\"}",
+                        null))));
+    refunds("rf1", "5.00");
+    refunded(order, "5.00");
+    poll(order); // one poll: the look-up settles the unknown outcome at once
+
+    assertEquals(
+        2, posts("salesinvoice/SalesInvoices").size(), "the credit note is not sent twice");
+    assertTrue(
+        connector.bean("activityLog", ActivityLog.class).recent("5001", 50).stream()
+            .anyMatch(
+                l ->
+                    l.message() != null
+                        && l.message().contains("credited in Exact Online as credit note 7001")));
+  }
+
+  @Test
   void aFullRefundOfASalesEntryCreditsEveryLine() {
     settings.put("orders.document-type", "sales-entry");
     ObjectNode order = order();
