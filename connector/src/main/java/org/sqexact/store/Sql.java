@@ -68,7 +68,8 @@ public final class Sql {
     }
   }
 
-  private static boolean isDuplicateKey(SQLException e) {
+  /** Whether the statement failed on a unique key (SQLState 23505). */
+  static boolean isDuplicateKey(SQLException e) {
     // 23505: unique violation, the SQLState of H2 and PostgreSQL alike
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLException s && "23505".equals(s.getSQLState())) {
