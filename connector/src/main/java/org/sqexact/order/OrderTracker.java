@@ -35,7 +35,8 @@ public final class OrderTracker {
    * Reads the order from the body and starts its {@link OrderContext} (and the id and number
    * properties the claim and the dead-letter channel read).
    */
-  public void identify(Exchange exchange) {
+  public void identify(
+      @ExchangeProperty(CustomerResolver.DRY_RUN) Boolean dryRun, Exchange exchange) {
     JsonNode json = exchange.getMessage().getBody(JsonNode.class);
     SquarespaceOrder order;
     try {
@@ -51,11 +52,7 @@ public final class OrderTracker {
     exchange.setProperty(OrderKeys.ORDER_NUMBER, order.orderNumber());
     exchange.setProperty(
         OrderContext.PROPERTY,
-        new OrderContext(
-            json,
-            order,
-            yourRef(order.orderNumber()),
-            exchange.getProperty(CustomerResolver.DRY_RUN, false, Boolean.class)));
+        new OrderContext(json, order, yourRef(order.orderNumber()), Boolean.TRUE.equals(dryRun)));
     MDC.put("orderId", order.id());
     MDC.put("orderNumber", order.orderNumber());
     // what Exact echoes of this customer is masked in every text logged or stored from here on
