@@ -23,8 +23,15 @@ public final class Sql {
   /** The rows of a query; {@code what} names the store in an error. */
   public static <T> List<T> query(
       Database db, String what, String sql, Row<T> row, Object... args) {
+    return queryAtMost(db, what, 0, sql, row, args);
+  }
+
+  /** The first {@code limit} rows of a query (0: all); {@code what} names the store in an error. */
+  public static <T> List<T> queryAtMost(
+      Database db, String what, int limit, String sql, Row<T> row, Object... args) {
     try (Connection c = db.connection();
         PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setMaxRows(limit);
       bind(ps, args);
       List<T> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
