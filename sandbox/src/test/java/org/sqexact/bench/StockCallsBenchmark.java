@@ -21,7 +21,8 @@ import org.sqexact.testing.TestClock;
  * HTTP, Exact's sync API and Squarespace's Inventory API). Prints the calls per API and endpoint;
  * asserts only that every change reached the shop.
  *
- * <p>Run: {@code mvn -o test -Dtest=StockCallsBenchmark} (not part of the normal test run).
+ * <p>Runs with {@code mvn -B verify} ({@code .ci/run} prints its figures); alone: {@code mvn -o
+ * test -Dtest=StockCallsBenchmark}.
  */
 class StockCallsBenchmark {
 

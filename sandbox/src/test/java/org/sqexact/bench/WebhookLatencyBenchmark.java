@@ -39,7 +39,8 @@ import org.sqexact.webhook.WebhookSignatures;
  * the activity log: the connector times its Exact calls with its business clock, and the {@link
  * TestClock} of this benchmark stands still, so those durations are all 0.
  *
- * <p>Run: {@code mvn -o test -Dtest=WebhookLatencyBenchmark} (not part of the normal test run).
+ * <p>Runs with {@code mvn -B verify} ({@code .ci/run} prints its figures); alone: {@code mvn -o
+ * test -Dtest=WebhookLatencyBenchmark}.
  */
 class WebhookLatencyBenchmark {
 
