@@ -11,8 +11,12 @@ import org.apache.camel.builder.TemplatedRouteBuilder;
  * Serves each connection with routes created from route templates: one route per template, id
  * {@code <template>-<connection>}, given the template parameter {@code connection} (which makes its
  * endpoints and Quartz jobs unique) and the connection's beans as the instance's local beans, so
- * the template's {@code ref:}s find this connection's gateway, ledger and governor. See "Route
- * Template Bean Binding" in Camel's manual.
+ * the template's references find this connection's gateway, ledger and governor. A template refers
+ * to a local bean as {@code ref: "{{documentBooker}}"}, not {@code ref: documentBooker}: Camel
+ * registers each instance's local beans under a unique name and passes that name as the template
+ * parameter of the bean's name; a plain name is looked up in the global registry and not found
+ * (checked in Camel 4.18 by ConnectionRegistryTest; see "Route Template Bean Binding" in Camel's
+ * manual and CAMEL-23652).
  */
 public final class TemplateConnectionRuntime implements ConnectionRuntime {
 
@@ -54,13 +58,13 @@ public final class TemplateConnectionRuntime implements ConnectionRuntime {
     routes.put(id, started);
     try {
       for (String template : templates) {
-        String routeId =
+        TemplatedRouteBuilder builder =
             TemplatedRouteBuilder.builder(context, template)
                 .routeId(template + "-" + id)
                 .parameter("connection", id)
-                .parameters(parameters)
-                .configure(rtc -> beans.forEach(rtc::bind))
-                .add();
+                .parameters(parameters);
+        beans.forEach(builder::bean);
+        String routeId = builder.add();
         started.add(routeId);
       }
     } catch (Exception e) {
