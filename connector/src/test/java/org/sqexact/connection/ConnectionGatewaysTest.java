@@ -1,0 +1,206 @@
+package org.sqexact.connection;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.sqexact.config.ConnectorConfiguration;
+import org.sqexact.config.ConnectorSettings;
+import org.sqexact.config.ExactBeans;
+import org.sqexact.exact.ExactApi;
+import org.sqexact.exact.ExactDivision;
+import org.sqexact.exact.ExactGovernors;
+import org.sqexact.exact.ExactRateGovernor;
+import org.sqexact.exact.ExactRateGovernor.Priority;
+import org.sqexact.exact.OData;
+import org.sqexact.ops.Alerts;
+import org.sqexact.store.ActivityLog;
+import org.sqexact.store.ConnectionStore;
+import org.sqexact.store.Database;
+import org.sqexact.store.SecretBox;
+import org.sqexact.store.TokenStore;
+import org.sqexact.support.Sleeper;
+import org.sqexact.testing.ConnectorHarness;
+import org.sqexact.testing.ExactStubs;
+import org.sqexact.testing.TestClock;
+
+/**
+ * The Exact gateway as route templates: the connector as production starts it (the default
+ * connection, its routes created by the templatedRoutes of routes/exact-gateway.camel.yaml), plus
+ * connections from a connections/ directory, each with its own token chain, division and gateway
+ * routes, against their own Exact (WireMock); one Exact hanging does not hold up another; a removed
+ * connection's routes are gone.
+ */
+class ConnectionGatewaysTest {
+
+  @RegisterExtension
+  static WireMockExtension exactA =
+      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+  @RegisterExtension
+  static WireMockExtension exactB =
+      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+  @TempDir Path connections;
+
+  private static final List<String> TEMPLATES =
+      List.of("exact-call", "exact-attempt", "exact-token");
+
+  private final Map<String, ExactBeans> built = new ConcurrentHashMap<>();
+
+  @Test
+  void eachConnectionCallsItsOwnDivisionWithItsOwnTokensAndOneHangingDoesNotStallAnother()
+      throws Exception {
+    ExactStubs.tokenChain(exactA, 3);
+    // shop-b's own token chain at its own Exact
+    ExactStubs.token(exactB, "RT-B1", "RT-B2", "AT-B1");
+    items(exactA, "123456", 0);
+    items(exactB, "654321", 0);
+    Map<String, String> settings =
+        ConnectorHarness.settings("http://localhost:1", exactA.baseUrl());
+    try (ConnectorHarness h = ConnectorHarness.start(settings, new TestClock())) {
+      ConnectionRegistry registry = registry(h, settings);
+      Files.writeString(
+          connections.resolve("shop-b.properties"),
+          "squarespace.api-key = key-b\nexact.division = 654321\nexact.refresh-token = RT-B1\n"
+              + "exact.base-url = "
+              + exactB.baseUrl()
+              + "\n");
+      // a second shop booking into the default connection's division
+      Files.writeString(
+          connections.resolve("shop-c.properties"),
+          "squarespace.api-key = key-c\nexact.division = 123456\nexact.refresh-token = RT2\n");
+      ConnectionDefinitions definitions =
+          new ConnectionDefinitions(connections, "default", settings::get, v -> v);
+      assertEquals(
+          List.of("started shop-b", "started shop-c"), registry.reconcile(definitions.scan()));
+
+      ExactApi a = h.bean("exactApi", ExactApi.class);
+      ExactApi b = built.get("shop-b").api();
+      assertEquals(1, a.all("logistics/Items", OData.select("ID"), Priority.ORDERS).size());
+      assertEquals(1, b.all("logistics/Items", OData.select("ID"), Priority.ORDERS).size());
+      exactA.verify(
+          getRequestedFor(urlPathEqualTo("/api/v1/123456/logistics/Items"))
+              .withHeader("Authorization", equalTo("Bearer AT1")));
+      exactB.verify(
+          getRequestedFor(urlPathEqualTo("/api/v1/654321/logistics/Items"))
+              .withHeader("Authorization", equalTo("Bearer AT-B1")));
+      assertEquals(
+          0,
+          exactA.findAll(getRequestedFor(urlPathEqualTo("/api/v1/654321/logistics/Items"))).size());
+
+      // one governor per division: shop-c counts with the default connection, shop-b apart
+      assertSame(
+          h.bean("exactRateGovernor", ExactRateGovernor.class), built.get("shop-c").governor());
+      assertFalse(built.get("shop-b").governor() == built.get("shop-c").governor());
+
+      // shop-b's Exact hangs: the default connection's calls go on meanwhile
+      items(exactB, "654321", 8000);
+      CompletableFuture<Integer> hanging =
+          CompletableFuture.supplyAsync(
+              () -> b.all("logistics/Items", OData.select("ID"), Priority.ORDERS).size());
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  exactB
+                          .findAll(
+                              getRequestedFor(urlPathEqualTo("/api/v1/654321/logistics/Items")))
+                          .size()
+                      == 2);
+      assertEquals(1, a.all("logistics/Items", OData.select("ID"), Priority.ORDERS).size());
+      assertFalse(hanging.isDone(), "shop-b's call is still waiting for its Exact");
+      assertEquals(1, hanging.get(30, TimeUnit.SECONDS));
+
+      // shop-b removed: its routes go, the default connection's stay
+      Files.delete(connections.resolve("shop-b.properties"));
+      assertEquals(List.of("removed shop-b"), registry.reconcile(definitions.scan()));
+      assertNull(h.context().getRoute("exact-call-shop-b"));
+      assertThrows(
+          RuntimeException.class,
+          () -> b.all("logistics/Items", OData.select("ID"), Priority.ORDERS));
+      assertEquals(1, a.all("logistics/Items", OData.select("ID"), Priority.ORDERS).size());
+      registry.stopAll();
+    }
+  }
+
+  private static void items(WireMockExtension wm, String division, int delayMillis) {
+    wm.stubFor(
+        get(urlPathEqualTo("/api/v1/" + division + "/logistics/Items"))
+            .willReturn(
+                ExactStubs.json(
+                        200,
+                        "{\"d\":{\"results\":[{\"__metadata\":{\"type\":\"Exact.Web.Api.Models.Item\"},"
+                            + "\"ID\":\"1\"}]}}")
+                    .withFixedDelay(delayMillis)));
+  }
+
+  /** What the next step's ConnectionWiring will do for the Exact side, built from the harness. */
+  private ConnectionRegistry registry(ConnectorHarness h, Map<String, String> process) {
+    Database db = h.bean("connectorDatabase", Database.class);
+    SecretBox box = h.bean("secretBox", SecretBox.class);
+    Clock clock = h.bean(ConnectorConfiguration.CLOCK, Clock.class);
+    Sleeper sleeper = h.bean(ConnectorConfiguration.SLEEPER, Sleeper.class);
+    Alerts alerts = h.bean("alerts", Alerts.class);
+    ExactGovernors governors = h.bean("exactGovernors", ExactGovernors.class);
+    ConnectionStore store = new ConnectionStore(db, clock);
+    TemplateConnectionRuntime runtime =
+        new TemplateConnectionRuntime(
+            h.context(),
+            TEMPLATES,
+            new TemplateConnectionRuntime.Wiring() {
+              @Override
+              public Map<String, Object> parameters(ConnectionDefinition d) {
+                ExactBeans.Endpoints e = ExactBeans.Endpoints.of(d.id());
+                return Map.of(
+                    "call", e.call(),
+                    "attempt", "direct:exact-attempt-" + d.id(),
+                    "token", e.token());
+              }
+
+              @Override
+              public Map<String, Object> beans(ConnectionDefinition d) {
+                ConnectorSettings s = d.settings(process::get);
+                store.ensure(d.id(), s.exactDivision(), s.squarespaceApiUrl().toString(), null);
+                TokenStore tokens = new TokenStore(db, box, d.id(), clock);
+                tokens.seed(s.exactRefreshToken());
+                ExactBeans exact =
+                    ExactBeans.build(
+                        s,
+                        clock,
+                        sleeper,
+                        alerts,
+                        new ActivityLog(db, d.id(), clock, Duration.ofDays(30)),
+                        tokens,
+                        ExactDivision.of(s.exactDivision()),
+                        governors,
+                        null,
+                        h.context().createProducerTemplate(),
+                        ExactBeans.Endpoints.of(d.id()));
+                built.put(d.id(), exact);
+                return Map.of("exactGateway", exact.gateway());
+              }
+            });
+    return new ConnectionRegistry(runtime);
+  }
+}
