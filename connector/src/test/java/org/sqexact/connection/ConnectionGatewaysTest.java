@@ -3,6 +3,7 @@ package org.sqexact.connection;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sqexact.config.ConnectorConfiguration;
 import org.sqexact.config.ConnectorSettings;
 import org.sqexact.config.ExactBeans;
+import org.sqexact.config.OrderSettings;
+import org.sqexact.config.SquarespaceBeans;
 import org.sqexact.exact.ExactApi;
 import org.sqexact.exact.ExactDivision;
 import org.sqexact.exact.ExactGovernors;
@@ -34,11 +37,13 @@ import org.sqexact.exact.ExactRateGovernor;
 import org.sqexact.exact.ExactRateGovernor.Priority;
 import org.sqexact.exact.OData;
 import org.sqexact.ops.Alerts;
+import org.sqexact.squarespace.SquarespaceApi;
 import org.sqexact.store.ActivityLog;
 import org.sqexact.store.ConnectionStore;
 import org.sqexact.store.Database;
 import org.sqexact.store.SecretBox;
 import org.sqexact.store.TokenStore;
+import org.sqexact.store.Watermarks;
 import org.sqexact.support.Sleeper;
 import org.sqexact.testing.ConnectorHarness;
 import org.sqexact.testing.ExactStubs;
@@ -61,12 +66,22 @@ class ConnectionGatewaysTest {
   static WireMockExtension exactB =
       WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
+  @RegisterExtension
+  static WireMockExtension squarespaceA =
+      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+  @RegisterExtension
+  static WireMockExtension squarespaceB =
+      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
   @TempDir Path connections;
 
   private static final List<String> TEMPLATES =
-      List.of("exact-call", "exact-attempt", "exact-token");
+      List.of(
+          "exact-call", "exact-attempt", "exact-token", "squarespace-call", "squarespace-attempt");
 
   private final Map<String, ExactBeans> built = new ConcurrentHashMap<>();
+  private final Map<String, SquarespaceBeans> sites = new ConcurrentHashMap<>();
 
   @Test
   void eachConnectionCallsItsOwnDivisionWithItsOwnTokensAndOneHangingDoesNotStallAnother()
@@ -76,8 +91,10 @@ class ConnectionGatewaysTest {
     ExactStubs.token(exactB, "RT-B1", "RT-B2", "AT-B1");
     items(exactA, "123456", 0);
     items(exactB, "654321", 0);
+    order(squarespaceA);
+    order(squarespaceB);
     Map<String, String> settings =
-        ConnectorHarness.settings("http://localhost:1", exactA.baseUrl());
+        ConnectorHarness.settings(squarespaceA.baseUrl(), exactA.baseUrl());
     try (ConnectorHarness h = ConnectorHarness.start(settings, new TestClock())) {
       ConnectionRegistry registry = registry(h, settings);
       Files.writeString(
@@ -85,6 +102,8 @@ class ConnectionGatewaysTest {
           "squarespace.api-key = key-b\nexact.division = 654321\nexact.refresh-token = RT-B1\n"
               + "exact.base-url = "
               + exactB.baseUrl()
+              + "\nsquarespace.api-url = "
+              + squarespaceB.baseUrl()
               + "\n");
       // a second shop booking into the default connection's division
       Files.writeString(
@@ -108,6 +127,19 @@ class ConnectionGatewaysTest {
       assertEquals(
           0,
           exactA.findAll(getRequestedFor(urlPathEqualTo("/api/v1/654321/logistics/Items"))).size());
+
+      // each site with its own key, at its own Squarespace
+      SquarespaceApi siteA = h.bean("squarespaceApi", SquarespaceApi.class);
+      assertEquals("o-1", siteA.orderJson("o-1").path("id").asText());
+      assertEquals("o-1", sites.get("shop-b").api().orderJson("o-1").path("id").asText());
+      squarespaceA.verify(
+          1,
+          getRequestedFor(urlPathEqualTo("/1.0/commerce/orders/o-1"))
+              .withHeader("Authorization", equalTo("Bearer test-squarespace-key")));
+      squarespaceB.verify(
+          1,
+          getRequestedFor(urlPathEqualTo("/1.0/commerce/orders/o-1"))
+              .withHeader("Authorization", equalTo("Bearer key-b")));
 
       // one governor per division: shop-c counts with the default connection, shop-b apart
       assertSame(
@@ -144,6 +176,12 @@ class ConnectionGatewaysTest {
     }
   }
 
+  private static void order(WireMockExtension wm) {
+    wm.stubFor(
+        get(urlPathEqualTo("/1.0/commerce/orders/o-1"))
+            .willReturn(okJson("{\"id\":\"o-1\",\"orderNumber\":\"1001\"}")));
+  }
+
   private static void items(WireMockExtension wm, String division, int delayMillis) {
     wm.stubFor(
         get(urlPathEqualTo("/api/v1/" + division + "/logistics/Items"))
@@ -173,15 +211,18 @@ class ConnectionGatewaysTest {
               public Map<String, Object> parameters(ConnectionDefinition d) {
                 ExactBeans.Endpoints e = ExactBeans.Endpoints.of(d.id());
                 return Map.of(
-                    "call", e.call(),
-                    "attempt", "direct:exact-attempt-" + d.id(),
-                    "token", e.token());
+                    "exactCall", e.call(),
+                    "exactAttempt", "direct:exact-attempt-" + d.id(),
+                    "exactToken", e.token(),
+                    "squarespaceCall", SquarespaceApi.CALL + "-" + d.id(),
+                    "squarespaceAttempt", "direct:squarespace-attempt-" + d.id());
               }
 
               @Override
               public Map<String, Object> beans(ConnectionDefinition d) {
                 ConnectorSettings s = d.settings(process::get);
-                store.ensure(d.id(), s.exactDivision(), s.squarespaceApiUrl().toString(), null);
+                ConnectionStore.ConnectionInfo info =
+                    store.ensure(d.id(), s.exactDivision(), s.squarespaceApiUrl().toString(), null);
                 TokenStore tokens = new TokenStore(db, box, d.id(), clock);
                 tokens.seed(s.exactRefreshToken());
                 ExactBeans exact =
@@ -198,7 +239,20 @@ class ConnectionGatewaysTest {
                         h.context().createProducerTemplate(),
                         ExactBeans.Endpoints.of(d.id()));
                 built.put(d.id(), exact);
-                return Map.of("exactGateway", exact.gateway());
+                SquarespaceBeans site =
+                    SquarespaceBeans.build(
+                        s,
+                        h.bean("orderSettings", OrderSettings.class),
+                        clock,
+                        sleeper,
+                        new ActivityLog(db, d.id(), clock, Duration.ofDays(30)),
+                        new Watermarks(db, d.id(), clock),
+                        info.ordersSince(),
+                        h.context().createProducerTemplate(),
+                        SquarespaceApi.CALL + "-" + d.id());
+                sites.put(d.id(), site);
+                return Map.of(
+                    "exactGateway", exact.gateway(), "squarespaceGateway", site.gateway());
               }
             });
     return new ConnectionRegistry(runtime);
