@@ -75,8 +75,7 @@ public final class OperationsConfiguration implements CamelConfiguration {
 
     AlertSettings alertSettings =
         AlertSettings.read(
-            new ConnectorSettings.Reader(key -> pc.resolveProperty(key).orElse(null)),
-            settings.httpPort());
+            new SettingsReader(key -> pc.resolveProperty(key).orElse(null)), settings.httpPort());
     registry.bind("alertGrouping", new AlertGrouping());
     registry.bind("alertNotices", new AlertNotices(alertSettings, connection.id()));
     pc.addOverrideProperty(

@@ -52,7 +52,7 @@ public record OrderSettings(
           String[] path = FILE_KEYS.get(key);
           return path == null ? property.apply(key) : file.text(path);
         };
-    ConnectorSettings.Reader r = new ConnectorSettings.Reader(fromFile);
+    SettingsReader r = new SettingsReader(fromFile);
     List<String> paymentStates = upper(r.list("orders.payment-states", "PAID"));
     Set<String> allowedStates =
         Set.of(
@@ -69,7 +69,7 @@ public record OrderSettings(
     for (String s : paymentStates) {
       if (!allowedStates.contains(s)) {
         throw new SettingsException(
-            ConnectorSettings.Reader.name("orders.payment-states")
+            SettingsReader.name("orders.payment-states")
                 + " holds an unknown payment state '"
                 + s
                 + "'; allowed: "
@@ -78,13 +78,13 @@ public record OrderSettings(
     }
     if (paymentStates.isEmpty()) {
       throw new SettingsException(
-          ConnectorSettings.Reader.name("orders.payment-states") + " must name at least one state");
+          SettingsReader.name("orders.payment-states") + " must name at least one state");
     }
     Set<String> fulfillment =
         new TreeSet<>(upper(r.list("orders.fulfillment-statuses", "PENDING,FULFILLED")));
     if (fulfillment.remove("CANCELED") || fulfillment.remove("CANCELLED")) {
       throw new SettingsException(
-          ConnectorSettings.Reader.name("orders.fulfillment-statuses")
+          SettingsReader.name("orders.fulfillment-statuses")
               + " may not hold CANCELED: canceled orders are never booked");
     }
     DefaultDebtorMode mode =
@@ -92,7 +92,7 @@ public record OrderSettings(
     String debtorCode = r.optional("orders.default-debtor.code");
     if (mode != DefaultDebtorMode.NEVER && debtorCode == null) {
       throw new SettingsException(
-          ConnectorSettings.Reader.name("orders.default-debtor.code")
+          SettingsReader.name("orders.default-debtor.code")
               + " is required when ORDERS_DEFAULT_DEBTOR_MODE is "
               + mode.name().toLowerCase(Locale.ROOT));
     }

@@ -43,8 +43,7 @@ public final class ReturnFlowsConfiguration implements CamelConfiguration {
         ConnectorConfiguration.bean(context, "connectorSettings", ConnectorSettings.class);
     PropertiesComponent pc = context.getPropertiesComponent();
     Registry registry = context.getRegistry();
-    ConnectorSettings.Reader r =
-        new ConnectorSettings.Reader(key -> pc.resolveProperty(key).orElse(null));
+    SettingsReader r = new SettingsReader(key -> pc.resolveProperty(key).orElse(null));
     boolean autoStart = r.bool("sync.auto-start", true);
     Clock clock = registry.lookupByNameAndType(ConnectorConfiguration.CLOCK, Clock.class);
     Database db = registry.lookupByNameAndType("connectorDatabase", Database.class);

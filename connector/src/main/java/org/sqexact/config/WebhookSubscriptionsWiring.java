@@ -29,7 +29,7 @@ final class WebhookSubscriptionsWiring {
   private WebhookSubscriptionsWiring() {}
 
   static SquarespaceWebhookStore bind(
-      CamelContext context, ConnectorSettings settings, ConnectorSettings.Reader r) {
+      CamelContext context, ConnectorSettings settings, SettingsReader r) {
     Registry registry = context.getRegistry();
     Clock clock = registry.lookupByNameAndType(ConnectorConfiguration.CLOCK, Clock.class);
     Database db = registry.lookupByNameAndType("connectorDatabase", Database.class);

@@ -132,20 +132,12 @@ public final class ExactRateGovernor {
     final Deque<Instant> recentCalls = new ArrayDeque<>(); // for pacing before headers are known
     final Map<String, Deque<Instant>> clientErrors = new HashMap<>();
     final Map<String, Instant> stoppedUntil = new HashMap<>();
-    final Deque<Instant> recent429s = new ArrayDeque<>();
-    boolean stormAlerted; // one alert per storm of 429s, not one per 429
-    boolean budgetAlerted; // one alert per day that the daily budget runs low
+    final RateEpisodes episodes = new RateEpisodes(); // the storm and low-budget alerts
     Instant sharedPausesReadAt; // when the other nodes' paused endpoints were last read
   }
 
   /** 429s within this long make a storm worth an alert (the governor should prevent them). */
-  static final Duration STORM_WINDOW = Duration.ofMinutes(10);
-
-  /** This many 429s within {@link #STORM_WINDOW} make a storm. */
-  static final int STORM_COUNT = 3;
-
-  /** Below this share of the daily calls left, the operator is told (once a day). */
-  static final int BUDGET_LOW_PERCENT = 10;
+  static final Duration STORM_WINDOW = RateEpisodes.STORM_WINDOW;
 
   /**
    * Called before every call: waits while the minute's budget is used up, and refuses calls that
@@ -342,7 +334,8 @@ public final class ExactRateGovernor {
       if (sb != null && minutelyRemaining != null) {
         sb.observe(division, minutelyRemaining, s.minutelyReset, now);
       }
-      episodes(s, division, status, now, episodeAlerts);
+      s.episodes.observe(
+          division, status, s.dailyRemaining, s.dailyLimit, s.dailyReset, now, episodeAlerts);
       if (status == 429) {
         Instant until;
         if (minutelyRemaining != null && minutelyRemaining <= 0 && s.minutelyReset != null) {
@@ -405,58 +398,6 @@ public final class ExactRateGovernor {
     for (String[] a : episodeAlerts) {
       LOG.warn(a[1]);
       alert.accept(a[0], a[1]);
-    }
-  }
-
-  /**
-   * Alerts that come once per episode, not once per call: a storm of 429s (ends when none came for
-   * {@link #STORM_WINDOW}), and the daily budget running low (ends when the day's budget is back).
-   */
-  private void episodes(
-      DivisionState s, int division, int status, Instant now, java.util.List<String[]> out) {
-    Instant windowStart = now.minus(STORM_WINDOW);
-    while (!s.recent429s.isEmpty() && s.recent429s.peekFirst().isBefore(windowStart)) {
-      s.recent429s.removeFirst();
-    }
-    if (status == 429) {
-      s.recent429s.addLast(now);
-      if (s.recent429s.size() >= STORM_COUNT && !s.stormAlerted) {
-        s.stormAlerted = true;
-        out.add(
-            new String[] {
-              "exact-rate-limit-storm",
-              s.recent429s.size()
-                  + " times 'too many requests' (429) from Exact Online for division "
-                  + division
-                  + " within "
-                  + STORM_WINDOW.toMinutes()
-                  + " minutes; another program may be using the same app and division, or the"
-                  + " limits changed"
-            });
-      }
-    } else if (s.recent429s.isEmpty()) {
-      s.stormAlerted = false;
-    }
-    if (s.dailyRemaining >= 0 && s.dailyLimit > 0) {
-      int low = (int) Math.ceil(s.dailyLimit * BUDGET_LOW_PERCENT / 100.0);
-      if (s.dailyRemaining <= low && !s.budgetAlerted) {
-        s.budgetAlerted = true;
-        out.add(
-            new String[] {
-              "exact-daily-budget-low",
-              "Exact Online's daily budget for division "
-                  + division
-                  + " is nearly spent: "
-                  + s.dailyRemaining
-                  + " of "
-                  + s.dailyLimit
-                  + " calls left until "
-                  + (s.dailyReset == null ? "midnight UTC" : s.dailyReset)
-                  + "; only orders are booked until then"
-            });
-      } else if (s.dailyRemaining > low) {
-        s.budgetAlerted = false;
-      }
     }
   }
 

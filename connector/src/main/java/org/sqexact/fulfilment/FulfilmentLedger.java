@@ -1,17 +1,14 @@
 package org.sqexact.fulfilment;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.sqexact.store.Database;
-import org.sqexact.store.StoreException;
+import org.sqexact.store.Sql;
 
 /**
  * Which Squarespace orders the connector marks (or marked) fulfilled, one row per order, so that
@@ -60,29 +57,23 @@ public final class FulfilmentLedger {
       String service,
       String trackingNumber,
       Instant shipDate) {
-    try (Connection c = db.connection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "INSERT INTO fulfilment_ledger (connection_id, order_id, order_number, source,"
-                    + " carrier, service, tracking_number, ship_date, state, attempts, created_at,"
-                    + " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'NEW', 0, ?, ?)")) {
-      ps.setString(1, connectionId);
-      ps.setString(2, order.orderId());
-      ps.setString(3, order.orderNumber());
-      ps.setString(4, truncate(source, 64));
-      ps.setString(5, truncate(carrier, 100));
-      ps.setString(6, truncate(service, 100));
-      ps.setString(7, truncate(trackingNumber, 100));
-      ps.setTimestamp(8, shipDate == null ? null : Timestamp.from(shipDate));
-      ps.setTimestamp(9, now());
-      ps.setTimestamp(10, now());
-      return ps.executeUpdate() == 1;
-    } catch (SQLException e) {
-      if (find(order.orderId()).isPresent()) {
-        return false; // the primary key says: claimed before
-      }
-      throw new StoreException("cannot write the fulfilment ledger", e);
-    }
+    // the primary key refuses a second claim of the same order
+    return Sql.insertUnlessDuplicate(
+        db,
+        "fulfilment ledger",
+        "INSERT INTO fulfilment_ledger (connection_id, order_id, order_number, source,"
+            + " carrier, service, tracking_number, ship_date, state, attempts, created_at,"
+            + " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'NEW', 0, ?, ?)",
+        connectionId,
+        order.orderId(),
+        order.orderNumber(),
+        truncate(source, 64),
+        truncate(carrier, 100),
+        truncate(service, 100),
+        truncate(trackingNumber, 100),
+        shipDate == null ? null : Timestamp.from(shipDate),
+        now(),
+        now());
   }
 
   public Optional<Fulfilment> find(String orderId) {
@@ -116,92 +107,67 @@ public final class FulfilmentLedger {
 
   /** The Squarespace order booked as this Exact sales order (by its OrderNumber). */
   public Optional<BookedOrder> salesOrder(String exactOrderNumber) {
-    try (Connection c = db.connection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT order_id, order_number FROM order_ledger WHERE connection_id = ? AND"
-                    + " document_type = 'sales-order' AND exact_document_number = ? AND state IN"
-                    + " ('BOOKED', 'SKIPPED')")) {
-      ps.setString(1, connectionId);
-      ps.setString(2, exactOrderNumber);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next()
-            ? Optional.of(new BookedOrder(rs.getString(1), rs.getString(2)))
-            : Optional.empty();
-      }
-    } catch (SQLException e) {
-      throw new StoreException("cannot read the order ledger", e);
-    }
+    List<BookedOrder> found =
+        Sql.query(
+            db,
+            "order ledger",
+            "SELECT order_id, order_number FROM order_ledger WHERE connection_id = ? AND"
+                + " document_type = 'sales-order' AND exact_document_number = ? AND state IN"
+                + " ('BOOKED', 'SKIPPED')",
+            FulfilmentLedger::bookedOrder,
+            connectionId,
+            exactOrderNumber);
+    return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
   }
 
   /** Orders booked as (direct) sales invoices that have no fulfilment row yet. */
   public List<BookedOrder> invoicesWithoutFulfilment(int limit) {
-    try (Connection c = db.connection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT o.order_id, o.order_number FROM order_ledger o WHERE o.connection_id = ?"
-                    + " AND o.state = 'BOOKED' AND o.document_type IN ('sales-invoice',"
-                    + " 'direct-sales-invoice') AND NOT EXISTS (SELECT 1 FROM fulfilment_ledger f"
-                    + " WHERE f.connection_id = o.connection_id AND f.order_id = o.order_id)"
-                    + " ORDER BY o.updated_at")) {
-      ps.setMaxRows(limit);
-      ps.setString(1, connectionId);
-      List<BookedOrder> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(new BookedOrder(rs.getString(1), rs.getString(2)));
-        }
-      }
-      return out;
-    } catch (SQLException e) {
-      throw new StoreException("cannot read the order ledger", e);
-    }
+    return Sql.queryAtMost(
+        db,
+        "order ledger",
+        limit,
+        "SELECT o.order_id, o.order_number FROM order_ledger o WHERE o.connection_id = ?"
+            + " AND o.state = 'BOOKED' AND o.document_type IN ('sales-invoice',"
+            + " 'direct-sales-invoice') AND NOT EXISTS (SELECT 1 FROM fulfilment_ledger f"
+            + " WHERE f.connection_id = o.connection_id AND f.order_id = o.order_id)"
+            + " ORDER BY o.updated_at",
+        FulfilmentLedger::bookedOrder,
+        connectionId);
   }
 
   private void update(String orderId, String state, String note) {
-    try (Connection c = db.connection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "UPDATE fulfilment_ledger SET state = ?, attempts = attempts + 1, last_error = ?,"
-                    + " updated_at = ? WHERE connection_id = ? AND order_id = ?")) {
-      ps.setString(1, state);
-      ps.setString(2, truncate(note, 1000));
-      ps.setTimestamp(3, now());
-      ps.setString(4, connectionId);
-      ps.setString(5, orderId);
-      ps.executeUpdate();
-    } catch (SQLException e) {
-      throw new StoreException("cannot write the fulfilment ledger", e);
-    }
+    Sql.update(
+        db,
+        "fulfilment ledger",
+        "UPDATE fulfilment_ledger SET state = ?, attempts = attempts + 1, last_error = ?,"
+            + " updated_at = ? WHERE connection_id = ? AND order_id = ?",
+        state,
+        truncate(note, 1000),
+        now(),
+        connectionId,
+        orderId);
   }
 
   private List<Fulfilment> query(String sql, Object... args) {
-    try (Connection c = db.connection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) {
-        ps.setObject(i + 1, args[i]);
-      }
-      List<Fulfilment> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          Timestamp ship = rs.getTimestamp(7);
-          out.add(
-              new Fulfilment(
-                  rs.getString(1),
-                  rs.getString(2),
-                  rs.getString(3),
-                  rs.getString(4),
-                  rs.getString(5),
-                  rs.getString(6),
-                  ship == null ? null : ship.toInstant(),
-                  rs.getString(8),
-                  rs.getInt(9)));
-        }
-      }
-      return out;
-    } catch (SQLException e) {
-      throw new StoreException("cannot read the fulfilment ledger", e);
-    }
+    return Sql.query(db, "fulfilment ledger", sql, FulfilmentLedger::fulfilment, args);
+  }
+
+  private static BookedOrder bookedOrder(ResultSet rs) throws SQLException {
+    return new BookedOrder(rs.getString(1), rs.getString(2));
+  }
+
+  private static Fulfilment fulfilment(ResultSet rs) throws SQLException {
+    Timestamp ship = rs.getTimestamp(7);
+    return new Fulfilment(
+        rs.getString(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getString(4),
+        rs.getString(5),
+        rs.getString(6),
+        ship == null ? null : ship.toInstant(),
+        rs.getString(8),
+        rs.getInt(9));
   }
 
   private Timestamp now() {

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.sqexact.config.ConnectorSettings;
 import org.sqexact.config.SettingsException;
+import org.sqexact.config.SettingsReader;
 
 /**
  * Settings of the order-status flow (Exact Online deliveries → Squarespace fulfilments), from
@@ -24,13 +24,13 @@ public record FulfilmentSettings(
     boolean invoicesDelivered,
     Map<String, String> carriers) {
 
-  public static FulfilmentSettings load(ConnectorSettings.Reader r) {
+  public static FulfilmentSettings load(SettingsReader r) {
     Map<String, String> carriers = new LinkedHashMap<>();
     for (String pair : r.list("fulfilment.carriers", "")) {
       int eq = pair.indexOf('=');
       if (eq <= 0 || eq == pair.length() - 1) {
         throw new SettingsException(
-            ConnectorSettings.Reader.name("fulfilment.carriers")
+            SettingsReader.name("fulfilment.carriers")
                 + " must be a list of CODE=Carrier name pairs such as POSTNL=PostNL,DHL=DHL, got '"
                 + pair
                 + "'");

@@ -4,8 +4,8 @@ import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
-import org.sqexact.config.ConnectorSettings.Reader;
 import org.sqexact.config.SettingsException;
+import org.sqexact.config.SettingsReader;
 
 /**
  * Where alerts go besides the log: e-mail over SMTP and/or a JSON webhook (Slack, Microsoft Teams
@@ -43,13 +43,13 @@ public record AlertSettings(
   // deliberately loose: one @, something on both sides, a dot in the domain
   private static final Pattern ADDRESS = Pattern.compile("[^@\\s,]+@[^@\\s,]+\\.[^@\\s,]+");
 
-  public static AlertSettings read(Reader r, int httpPort) {
+  public static AlertSettings read(SettingsReader r, int httpPort) {
     int group = r.integer("alerts.group-seconds", 60, 1, 86400);
     List<String> to = r.list("alerts.email.to", "");
     for (String address : to) {
       if (!ADDRESS.matcher(address).matches()) {
         throw new SettingsException(
-            Reader.name("alerts.email.to")
+            SettingsReader.name("alerts.email.to")
                 + " must be e-mail addresses separated by commas, got '"
                 + address
                 + "'");
@@ -59,9 +59,9 @@ public record AlertSettings(
     String host = r.optional("alerts.smtp.host");
     if (!to.isEmpty() && host == null) {
       throw new SettingsException(
-          Reader.name("alerts.smtp.host")
+          SettingsReader.name("alerts.smtp.host")
               + " is required when "
-              + Reader.name("alerts.email.to")
+              + SettingsReader.name("alerts.email.to")
               + " is set");
     }
     int port = r.integer("alerts.smtp.port", 587, 1, 65535);
@@ -73,7 +73,7 @@ public record AlertSettings(
       webhookFormat = WebhookFormat.valueOf(format);
     } catch (IllegalArgumentException e) {
       throw new SettingsException(
-          Reader.name("alerts.webhook.format")
+          SettingsReader.name("alerts.webhook.format")
               + " must be slack, teams or json, got '"
               + format.toLowerCase(Locale.ROOT)
               + "'");

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.sqexact.order.ExistenceCheck;
+import org.sqexact.order.OrderContext;
 import org.sqexact.order.OrderEligibility;
 import org.sqexact.squarespace.SquarespaceApi;
 import org.sqexact.store.OrderLedger;
@@ -78,25 +80,28 @@ final class DryRunReport {
     if (notEligible != null) {
       out.put("notEligibleBecause", notEligible);
     }
-    Object existing = run.getProperty(org.sqexact.order.OrderKeys.EXISTING);
-    if (existing instanceof org.sqexact.order.ExistenceCheck.Found f) {
-      out.put("alreadyInExact", f.describe());
+    // what the run resolved (nothing when the order could not be read)
+    OrderContext context = run.getProperty(OrderContext.PROPERTY, OrderContext.class);
+    if (context == null) {
+      context = new OrderContext(null, null, null, true);
+    }
+    ExistenceCheck.Found existing = context.getExisting();
+    if (existing != null) {
+      out.put("alreadyInExact", existing.describe());
     }
     Map<String, Object> resolved = new LinkedHashMap<>();
-    resolved.put("customer", run.getProperty(org.sqexact.order.OrderKeys.CUSTOMER_KIND));
     resolved.put(
-        "company",
-        run.getProperty(org.sqexact.order.OrderKeys.COMPANY) == null ? null : PersonalData.MASK);
-    resolved.put("accountId", run.getProperty(org.sqexact.order.OrderKeys.ACCOUNT_ID));
-    resolved.put("contactId", run.getProperty(org.sqexact.order.OrderKeys.CONTACT_ID));
-    resolved.put(
-        "deliveryAddressId", run.getProperty(org.sqexact.order.OrderKeys.DELIVERY_ADDRESS_ID));
+        "customer", context.getCustomerKind() == null ? null : context.getCustomerKind().name());
+    resolved.put("company", context.getCompany() == null ? null : PersonalData.MASK);
+    resolved.put("accountId", context.getAccountId());
+    resolved.put("contactId", context.getContactId());
+    resolved.put("deliveryAddressId", context.getDeliveryAddressId());
     out.put("resolved", resolved);
     // what would be written, with customers' personal data masked: it never leaves the API
     out.put(
         "customerWrites",
-        PersonalData.mask(run.getProperty(org.sqexact.order.CustomerResolver.DRY_RUN_WRITES)));
-    out.put("document", PersonalData.mask(run.getProperty(org.sqexact.order.OrderKeys.DOCUMENT)));
+        context.dryRunWrites().isEmpty() ? null : PersonalData.mask(context.dryRunWrites()));
+    out.put("document", PersonalData.mask(context.getDocument()));
     String problem = run.getProperty("dryRunProblem", String.class);
     if (problem != null) {
       problem = org.sqexact.support.Redact.emails(problem);

@@ -8,6 +8,7 @@ import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.sqexact.config.ConnectorSettings;
+import org.sqexact.config.SettingsReader;
 import org.sqexact.exact.ExactRateGovernor;
 import org.sqexact.order.OrderEligibility;
 import org.sqexact.store.ActivityLog;
@@ -59,8 +60,7 @@ public final class OperatorToolsConfiguration implements CamelConfiguration {
             new PersonalDataStore(db, connectionId)));
 
     // the backfill
-    ConnectorSettings.Reader read =
-        new ConnectorSettings.Reader(key -> pc.resolveProperty(key).orElse(null));
+    SettingsReader read = new SettingsReader(key -> pc.resolveProperty(key).orElse(null));
     Backfill backfill =
         new Backfill(
             clock,

@@ -5,9 +5,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.spi.IdempotentRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqexact.order.OrderContext;
 import org.sqexact.order.OrderKeys;
 import org.sqexact.squarespace.SquarespaceOrder;
 import org.sqexact.store.OrderLedger;
@@ -56,14 +58,16 @@ public final class OrderClaims {
    * The flow's transition: a new order, or a failed one whose pause is over, moves to IN_PROGRESS
    * for this exchange. An exchange the operator's retry already took keeps its claim.
    */
-  public void claim(Exchange exchange) {
-    String orderId = exchange.getProperty(OrderKeys.ORDER_ID, String.class);
-    String given = exchange.getProperty(CLAIM, String.class);
+  public void claim(
+      @ExchangeProperty(OrderKeys.ORDER_ID) String orderId,
+      @ExchangeProperty(CLAIM) String given,
+      @ExchangeProperty(OrderContext.PROPERTY) OrderContext context,
+      Exchange exchange) {
     if (given != null) {
       exchange.setProperty(CLAIMED, ledger.holds(orderId, given));
       return;
     }
-    SquarespaceOrder order = exchange.getProperty(OrderKeys.ORDER, SquarespaceOrder.class);
+    SquarespaceOrder order = context.getOrder();
     String claim = newClaim();
     Claim c =
         ledger.claim(

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Locale;
-import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqexact.config.OrderSettings;
@@ -32,9 +32,6 @@ public final class CustomerResolver {
   /** Exchange property: set on a dry run, where nothing is written to Exact. */
   public static final String DRY_RUN = "dryRun";
 
-  /** Exchange property of a dry run: what would be written ({@code List<Map>}). */
-  public static final String DRY_RUN_WRITES = "dryRunWrites";
-
   /** The id shown for a record a dry run would create. */
   public static final String NEW_RECORD_ID = "00000000-0000-0000-0000-000000000000";
 
@@ -55,13 +52,12 @@ public final class CustomerResolver {
   }
 
   /** Decides the branch and reads the company name and VAT number from the checkout form. */
-  public void classify(Exchange exchange) {
-    SquarespaceOrder order = exchange.getProperty(OrderKeys.ORDER, SquarespaceOrder.class);
+  public void classify(@ExchangeProperty(OrderContext.PROPERTY) OrderContext context) {
+    SquarespaceOrder order = context.getOrder();
     String company = order.formAnswer(settings.companyLabels()).orElse(null);
     String vat = order.formAnswer(settings.vatNumberLabels()).orElse(null);
-    exchange.setProperty(OrderKeys.COMPANY, company);
-    exchange.setProperty(
-        OrderKeys.VAT_NUMBER,
+    context.setCompany(company);
+    context.setVatNumber(
         vat == null ? null : vat.replaceAll("[\\s.]", "").toUpperCase(Locale.ROOT));
     Kind kind;
     String email = order.customerEmail();
@@ -98,7 +94,7 @@ public final class CustomerResolver {
                 + " by hand), then retry the order.");
       }
     }
-    exchange.setProperty(OrderKeys.CUSTOMER_KIND, kind.name());
+    context.setCustomerKind(kind);
   }
 
   /** One @, something before it, a dotted domain after it, no spaces: what Exact accepts. */
@@ -126,8 +122,8 @@ public final class CustomerResolver {
   }
 
   /** The configured default debtor. */
-  public void useDefaultDebtor(Exchange exchange) {
-    SquarespaceOrder order = exchange.getProperty(OrderKeys.ORDER, SquarespaceOrder.class);
+  public void useDefaultDebtor(@ExchangeProperty(OrderContext.PROPERTY) OrderContext context) {
+    SquarespaceOrder order = context.getOrder();
     String id = directory.accountIdByCode(settings.defaultDebtorCode());
     if (id == null) {
       throw new OrderRejectedException(
@@ -138,16 +134,15 @@ public final class CustomerResolver {
               + order.orderNumber()
               + " cannot be booked on it");
     }
-    exchange.setProperty(OrderKeys.ACCOUNT_ID, id);
-    record(exchange, "customer", "default debtor " + settings.defaultDebtorCode());
+    context.setAccountId(id);
+    record(context, "customer", "default debtor " + settings.defaultDebtorCode());
   }
 
   /** A company debtor: the account named after the company, and a contact under it. */
-  public void companyDebtor(Exchange exchange) {
-    String accountId = account(exchange, "company debtor");
-    JsonNode orderJson = exchange.getProperty(OrderKeys.ORDER_JSON, JsonNode.class);
-    SquarespaceOrder order = exchange.getProperty(OrderKeys.ORDER, SquarespaceOrder.class);
-    ObjectNode wanted = payloads.contact(orderJson, accountId);
+  public void companyDebtor(@ExchangeProperty(OrderContext.PROPERTY) OrderContext context) {
+    String accountId = account(context, "company debtor");
+    SquarespaceOrder order = context.getOrder();
+    ObjectNode wanted = payloads.contact(context.getJson(), accountId);
     wanted.put("Account", accountId);
     String first = wanted.path("FirstName").asText(null);
     String last = wanted.path("LastName").asText(null);
@@ -156,40 +151,39 @@ public final class CustomerResolver {
     }
     JsonNode existing = directory.contact(accountId, order.customerEmail(), first, last);
     String contactId;
-    if (dryRun(exchange)) {
+    if (context.isDryRun()) {
       contactId = existing == null ? NEW_RECORD_ID : existing.path("ID").asText();
       ObjectNode changes = wanted;
       if (existing != null) {
         changes = CustomerDirectory.changedFields(existing, wanted);
         changes.remove("Account");
       }
-      wouldWrite(exchange, existing == null ? "create" : "update", "crm/Contacts", changes);
+      wouldWrite(context, existing == null ? "create" : "update", "crm/Contacts", changes);
     } else if (existing == null) {
       contactId = directory.createContact(wanted);
-      record(exchange, "contact", "contact created");
+      record(context, "contact", "contact created");
     } else {
       contactId = existing.path("ID").asText();
       List<String> changed = directory.updateContact(existing, wanted);
       if (!changed.isEmpty()) {
-        record(exchange, "contact", "contact updated: " + String.join(", ", changed));
+        record(context, "contact", "contact updated: " + String.join(", ", changed));
       }
     }
-    exchange.setProperty(OrderKeys.CONTACT_ID, contactId);
+    context.setContactId(contactId);
   }
 
   /** A person debtor: an account named after the person. */
-  public void personDebtor(Exchange exchange) {
-    account(exchange, "person debtor");
+  public void personDebtor(@ExchangeProperty(OrderContext.PROPERTY) OrderContext context) {
+    account(context, "person debtor");
   }
 
-  private String account(Exchange exchange, String what) {
-    SquarespaceOrder order = exchange.getProperty(OrderKeys.ORDER, SquarespaceOrder.class);
-    JsonNode orderJson = exchange.getProperty(OrderKeys.ORDER_JSON, JsonNode.class);
-    String company = exchange.getProperty(OrderKeys.COMPANY, String.class);
-    String vat = exchange.getProperty(OrderKeys.VAT_NUMBER, String.class);
+  private String account(OrderContext context, String what) {
+    SquarespaceOrder order = context.getOrder();
+    String company = context.getCompany();
+    String vat = context.getVatNumber();
     ObjectNode wanted =
         payloads.account(
-            orderJson,
+            context.getJson(),
             what.startsWith("company") ? company : null,
             what.startsWith("company") ? vat : null);
     if (!wanted.hasNonNull("Name") || wanted.path("Name").asText().isBlank()) {
@@ -217,23 +211,23 @@ public final class CustomerResolver {
       wanted.put("Status", "C");
     }
     String id;
-    if (dryRun(exchange)) {
+    if (context.isDryRun()) {
       id = existing == null ? NEW_RECORD_ID : existing.path("ID").asText();
       wouldWrite(
-          exchange,
+          context,
           existing == null ? "create" : "update",
           "crm/Accounts",
           existing == null ? wanted : CustomerDirectory.changedFields(existing, wanted));
     } else if (existing == null) {
       id = directory.createAccount(wanted);
-      record(exchange, "customer", what + " created");
+      record(context, "customer", what + " created");
       LOG.info("Created a {} in Exact Online", what);
     } else {
       id = existing.path("ID").asText();
       List<String> changed = directory.updateAccount(existing, wanted);
       if (!"C".equals(status) && changed.contains("Status")) {
         record(
-            exchange,
+            context,
             "customer",
             "existing "
                 + ("P".equals(status) ? "prospect " : "S".equals(status) ? "suspect " : "account ")
@@ -241,7 +235,7 @@ public final class CustomerResolver {
                 + " made a customer (Status C)");
       }
       record(
-          exchange,
+          context,
           "customer",
           changed.isEmpty()
               ? "existing " + what + " " + existing.path("Code").asText("").trim() + ", unchanged"
@@ -252,7 +246,7 @@ public final class CustomerResolver {
                   + " updated: "
                   + String.join(", ", changed));
     }
-    exchange.setProperty(OrderKeys.ACCOUNT_ID, id);
+    context.setAccountId(id);
     return id;
   }
 
@@ -260,57 +254,40 @@ public final class CustomerResolver {
    * A shipping address that differs from the billing address becomes a delivery address (Type 4) on
    * the account, used by the document.
    */
-  public void deliveryAddress(Exchange exchange) {
-    if (Kind.DEFAULT.name().equals(exchange.getProperty(OrderKeys.CUSTOMER_KIND))) {
+  public void deliveryAddress(@ExchangeProperty(OrderContext.PROPERTY) OrderContext context) {
+    if (context.getCustomerKind() == Kind.DEFAULT) {
       return;
     }
-    SquarespaceOrder order = exchange.getProperty(OrderKeys.ORDER, SquarespaceOrder.class);
+    SquarespaceOrder order = context.getOrder();
     if (!shipsElsewhere(order)) {
       return;
     }
-    String accountId = exchange.getProperty(OrderKeys.ACCOUNT_ID, String.class);
-    ObjectNode wanted =
-        payloads.deliveryAddress(
-            exchange.getProperty(OrderKeys.ORDER_JSON, JsonNode.class), accountId);
+    String accountId = context.getAccountId();
+    ObjectNode wanted = payloads.deliveryAddress(context.getJson(), accountId);
     wanted.put("Account", accountId);
     JsonNode existing = directory.deliveryAddress(accountId, wanted);
     String id;
-    if (dryRun(exchange)) {
+    if (context.isDryRun()) {
       id = existing == null ? NEW_RECORD_ID : existing.path("ID").asText();
       if (existing == null) {
-        wouldWrite(exchange, "create", "crm/Addresses", wanted);
+        wouldWrite(context, "create", "crm/Addresses", wanted);
       }
     } else if (existing == null) {
       id = directory.createAddress(wanted);
-      record(exchange, "delivery address", "delivery address created");
+      record(context, "delivery address", "delivery address created");
     } else {
       id = existing.path("ID").asText();
     }
-    exchange.setProperty(OrderKeys.DELIVERY_ADDRESS_ID, id);
-  }
-
-  private static boolean dryRun(Exchange exchange) {
-    return exchange.getProperty(DRY_RUN, false, Boolean.class);
+    context.setDeliveryAddressId(id);
   }
 
   /** On a dry run, notes what would be written instead of writing it. */
   private static void wouldWrite(
-      Exchange exchange, String action, String endpoint, ObjectNode body) {
+      OrderContext context, String action, String endpoint, ObjectNode body) {
     if (body.isEmpty() && action.equals("update")) {
       return; // nothing changed: nothing would be written
     }
-    @SuppressWarnings("unchecked")
-    java.util.List<java.util.Map<String, Object>> writes =
-        exchange.getProperty(DRY_RUN_WRITES, java.util.List.class);
-    if (writes == null) {
-      writes = new java.util.ArrayList<>();
-      exchange.setProperty(DRY_RUN_WRITES, writes);
-    }
-    java.util.Map<String, Object> w = new java.util.LinkedHashMap<>();
-    w.put("action", action);
-    w.put("endpoint", endpoint);
-    w.put("payload", body);
-    writes.add(w);
+    context.wouldWrite(action, endpoint, body);
   }
 
   static boolean shipsElsewhere(SquarespaceOrder order) {
@@ -335,15 +312,10 @@ public final class CustomerResolver {
     return x.equals(y);
   }
 
-  private void record(Exchange exchange, String step, String message) {
-    if (dryRun(exchange)) {
+  private void record(OrderContext context, String step, String message) {
+    if (context.isDryRun()) {
       return;
     }
-    activity.record(
-        exchange.getProperty(OrderKeys.ORDER_ID, String.class),
-        exchange.getProperty(OrderKeys.ORDER_NUMBER, String.class),
-        step,
-        "ok",
-        message);
+    activity.record(context.getOrderId(), context.getNumber(), step, "ok", message);
   }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
-import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,27 +56,19 @@ public final class DocumentBooker {
   }
 
   /** The document as it will be sent (also for a dry run). */
-  public ObjectNode build(Exchange exchange) {
-    @SuppressWarnings("unchecked")
-    List<DocumentLine> lines = exchange.getProperty(OrderKeys.LINES, List.class);
-    ObjectNode doc =
-        docView(
-            exchange,
-            lines,
-            type.typeCode(),
-            exchange.getProperty(OrderKeys.YOUR_REF, String.class));
-    ObjectNode document =
-        payloads.document(type, exchange.getProperty(OrderKeys.ORDER_JSON, JsonNode.class), doc);
-    exchange.setProperty(OrderKeys.DOCUMENT, document);
+  public ObjectNode build(@ExchangeProperty(OrderContext.PROPERTY) OrderContext context) {
+    ObjectNode doc = docView(context, context.getLines(), type.typeCode(), context.getYourRef());
+    ObjectNode document = payloads.document(type, context.getJson(), doc);
+    context.setDocument(document);
     return document;
   }
 
   /** Posts the document and records it in the ledger. */
-  public void book(
-      @ExchangeProperty(OrderKeys.ORDER_ID) String orderId,
-      @ExchangeProperty(OrderKeys.ORDER_NUMBER) String number,
-      @ExchangeProperty(OrderKeys.DOCUMENT) ObjectNode document,
-      @ExchangeProperty(OrderKeys.YOUR_REF) String yourRef) {
+  public void book(@ExchangeProperty(OrderContext.PROPERTY) OrderContext context) {
+    String orderId = context.getOrderId();
+    String number = context.getNumber();
+    String yourRef = context.getYourRef();
+    ObjectNode document = context.getDocument();
     ledger.markPosting(orderId, type.setting());
     ExistenceCheck.Found found;
     try {
@@ -183,14 +174,14 @@ public final class DocumentBooker {
    * @param typeCode Exact's document Type (8020, 8021 …), 0 for a sales order
    */
   public ObjectNode docView(
-      Exchange exchange, List<DocumentLine> documentLines, int typeCode, String yourRef) {
+      OrderContext context, List<DocumentLine> documentLines, int typeCode, String yourRef) {
     ObjectNode doc = JSON.createObjectNode();
-    doc.put("accountId", exchange.getProperty(OrderKeys.ACCOUNT_ID, String.class));
-    doc.put("contactId", exchange.getProperty(OrderKeys.CONTACT_ID, String.class));
-    doc.put("deliveryAddressId", exchange.getProperty(OrderKeys.DELIVERY_ADDRESS_ID, String.class));
-    SquarespaceOrder order = exchange.getProperty(OrderKeys.ORDER, SquarespaceOrder.class);
+    doc.put("accountId", context.getAccountId());
+    doc.put("contactId", context.getContactId());
+    doc.put("deliveryAddressId", context.getDeliveryAddressId());
+    SquarespaceOrder order = context.getOrder();
     String number = order.orderNumber();
-    JsonNode transactions = exchange.getProperty(OrderKeys.TRANSACTIONS, JsonNode.class);
+    JsonNode transactions = context.getTransactions();
     doc.put(
         "paymentCondition",
         transactions == null

@@ -10,7 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqexact.exact.DocumentType;
@@ -79,12 +79,12 @@ public final class ExistenceCheck {
   }
 
   /**
-   * Sets {@link OrderKeys#EXISTING} when Exact already has the order. Uses this poll's answer,
-   * except after an attempt whose outcome is unknown, when Exact is asked again.
+   * Notes in the context the document Exact already has for the order, if any. Uses this poll's
+   * answer, except after an attempt whose outcome is unknown, when Exact is asked again.
    */
-  public void check(Exchange exchange) {
-    String ref = exchange.getProperty(OrderKeys.YOUR_REF, String.class);
-    OrderLedger.Entry before = exchange.getProperty(OrderKeys.PREVIOUS, OrderLedger.Entry.class);
+  public void check(@ExchangeProperty(OrderContext.PROPERTY) OrderContext context) {
+    String ref = context.getYourRef();
+    OrderLedger.Entry before = context.getPrevious();
     boolean mustAsk = before != null && before.outcomeUnknown();
     Known k;
     synchronized (known) {
@@ -103,7 +103,7 @@ public final class ExistenceCheck {
         known.put(ref, new Known(found, clock.instant()));
       }
     }
-    exchange.setProperty(OrderKeys.EXISTING, found);
+    context.setExisting(found);
   }
 
   /** Asks Exact now (not this poll's answer) whether it has a document with this YourRef. */

@@ -1,6 +1,7 @@
 package org.sqexact.order;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -11,6 +12,7 @@ import org.sqexact.exact.ExactOutcomeUnknownException;
 import org.sqexact.exact.ExactReauthorizationRequiredException;
 import org.sqexact.exact.ExactTransientException;
 import org.sqexact.ops.Alerts;
+import org.sqexact.ops.OrderClaims;
 import org.sqexact.squarespace.SquarespaceException;
 import org.sqexact.store.ActivityLog;
 import org.sqexact.store.OrderLedger;
@@ -39,10 +41,17 @@ public final class OrderFailures {
     this.maxAttempts = maxAttempts;
   }
 
-  public void record(Exchange exchange) {
-    Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-    String orderId = exchange.getProperty(OrderKeys.ORDER_ID, String.class);
-    String number = exchange.getProperty(OrderKeys.ORDER_NUMBER, String.class);
+  /**
+   * Records the failure of the order (the id and number are absent when it could not be read).
+   *
+   * @param exchange the failed exchange, for the trail of steps it took
+   */
+  public void record(
+      @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable e,
+      @ExchangeProperty(OrderKeys.ORDER_ID) String orderId,
+      @ExchangeProperty(OrderKeys.ORDER_NUMBER) String number,
+      @ExchangeProperty(OrderClaims.CLAIM) String claim,
+      Exchange exchange) {
     try {
       String reason = reason(e, number);
       if (orderId == null) {
@@ -61,13 +70,7 @@ public final class OrderFailures {
               // own message; the operator fixes the cause, then retries
               || (refused != null && refused.isRefusal());
       // only the holder of the order's claim (or, before any claim, nobody) records the failure
-      OrderLedger.State state =
-          ledger.markFailed(
-              orderId,
-              reason,
-              park,
-              maxAttempts,
-              exchange.getProperty(org.sqexact.ops.OrderClaims.CLAIM, String.class));
+      OrderLedger.State state = ledger.markFailed(orderId, reason, park, maxAttempts, claim);
       if (state == null) {
         LOG.info("Failure not recorded: another caller holds the order now ({})", reason);
         return;

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.camel.Body;
-import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.sqexact.config.OrderSettings;
 import org.sqexact.order.DocumentLine.Kind;
@@ -28,12 +27,6 @@ import org.sqexact.store.ActivityLog;
  * the total checked against {@code grandTotal} to the cent.
  */
 public final class OrderLines {
-
-  /** Exchange property with the items found for the order's codes. */
-  public static final String ITEMS = "resolvedItems";
-
-  /** Exchange property with the highest VAT rate among the goods (fallback for shipping). */
-  public static final String GOODS_RATE = "goodsVatRate";
 
   /** Squarespace's line type of a gift card sold (OpenAPI {@code LineItem.lineItemType}). */
   static final String GIFT_CARD_TYPE = "GIFT_CARD";
@@ -104,10 +97,10 @@ public final class OrderLines {
   }
 
   /** The lines to book: products, gift cards, shipping (discount lines follow from the taxes). */
-  public List<LineSource> sources(Exchange exchange) {
-    SquarespaceOrder order = exchange.getProperty(OrderKeys.ORDER, SquarespaceOrder.class);
-    if (exchange.getProperty(OrderKeys.TRANSACTIONS) == null) {
-      exchange.setProperty(OrderKeys.TRANSACTIONS, transactionDocument(order.id()));
+  public List<LineSource> sources(@ExchangeProperty(OrderContext.PROPERTY) OrderContext context) {
+    SquarespaceOrder order = context.getOrder();
+    if (context.getTransactions() == null) {
+      context.setTransactions(transactionDocument(order.id()));
     }
     return sources(order);
   }
@@ -179,13 +172,10 @@ public final class OrderLines {
    * park the order, naming them, unless a fallback item is set; so does an item that is not a sales
    * item or whose end date has passed, before anything is written to Exact.
    */
-  public void resolveItems(Exchange exchange) {
-    SquarespaceOrder order = exchange.getProperty(OrderKeys.ORDER, SquarespaceOrder.class);
-    @SuppressWarnings("unchecked")
-    List<LineSource> lines = exchange.getMessage().getBody(List.class);
-    LineItemResolver.Resolved resolved = itemResolver.resolve(order, lines);
-    exchange.setProperty(ITEMS, resolved.items());
-    exchange.setProperty(GOODS_RATE, resolved.goodsRate());
+  public void resolveItems(
+      @ExchangeProperty(OrderContext.PROPERTY) OrderContext context, @Body List<LineSource> lines) {
+    LineItemResolver.Resolved resolved = itemResolver.resolve(context.getOrder(), lines);
+    context.setItems(resolved.items(), resolved.goodsRate());
   }
 
   /**
@@ -193,17 +183,15 @@ public final class OrderLines {
    * now with their gross amount, VAT and rate; discount lines added, one per rate).
    */
   public List<LineSource> charges(
-      @ExchangeProperty(OrderKeys.ORDER) SquarespaceOrder order,
-      @Body List<LineSource> lines,
-      @ExchangeProperty(ITEMS) Map<String, JsonNode> items,
-      @ExchangeProperty(GOODS_RATE) BigDecimal goodsRate,
-      @ExchangeProperty(OrderKeys.TRANSACTIONS) JsonNode doc,
-      @ExchangeProperty(CustomerResolver.DRY_RUN) Boolean dryRun) {
+      @ExchangeProperty(OrderContext.PROPERTY) OrderContext context, @Body List<LineSource> lines) {
+    SquarespaceOrder order = context.getOrder();
+    Map<String, JsonNode> items = context.getItems();
+    BigDecimal goodsRate = context.getGoodsRate();
     List<String> notes = new ArrayList<>();
     List<LineSource> out =
         LineCharges.charge(
             order,
-            doc,
+            context.getTransactions(),
             lines,
             l ->
                 switch (l.kind()) {
@@ -213,7 +201,7 @@ public final class OrderLines {
                 },
             options.priceDecimals(),
             notes);
-    if (!Boolean.TRUE.equals(dryRun)) {
+    if (!context.isDryRun()) {
       for (String note : notes) {
         activity.record(
             order.id(), order.orderNumber(), "vat", "ok", "Order #" + order.orderNumber() + note);
@@ -224,13 +212,11 @@ public final class OrderLines {
 
   /** Prices one line (a split step): item, VAT code, unit price, amounts, description. */
   public DocumentLine price(
-      @Body LineSource l,
-      @ExchangeProperty(OrderKeys.ORDER) SquarespaceOrder order,
-      @ExchangeProperty(ITEMS) Map<String, JsonNode> items) {
+      @Body LineSource l, @ExchangeProperty(OrderContext.PROPERTY) OrderContext context) {
     return pricer.price(
-        order,
+        context.getOrder(),
         l,
-        itemResolver.itemFor(items, l.kind(), l.sku()),
+        itemResolver.itemFor(context.getItems(), l.kind(), l.sku()),
         itemResolver.itemCode(l.kind(), l.sku()));
   }
 
@@ -239,10 +225,10 @@ public final class OrderLines {
    * cent; otherwise the order is parked with both amounts named. With Squarespace's taxes per line
    * it always does for a consistent order: this is the safety net for inconsistent ones.
    */
-  public void checkTotal(Exchange exchange) {
-    SquarespaceOrder order = exchange.getProperty(OrderKeys.ORDER, SquarespaceOrder.class);
-    @SuppressWarnings("unchecked")
-    List<DocumentLine> lines = exchange.getMessage().getBody(List.class);
+  public void checkTotal(
+      @ExchangeProperty(OrderContext.PROPERTY) OrderContext context,
+      @Body List<DocumentLine> lines) {
+    SquarespaceOrder order = context.getOrder();
     BigDecimal total = BigDecimal.ZERO;
     for (DocumentLine l : lines) {
       total = total.add(l.amountIncl());
@@ -264,7 +250,7 @@ public final class OrderLines {
               + "). Check the VAT rules in mappings/settings.yaml and the items' VAT codes"
               + " against the order's taxes, then retry.");
     }
-    exchange.setProperty(OrderKeys.LINES, lines);
+    context.setLines(lines);
   }
 
   /** The order's Transactions API document, or a missing node when Squarespace has none. */

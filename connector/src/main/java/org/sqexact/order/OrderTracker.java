@@ -2,6 +2,7 @@ package org.sqexact.order;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -30,8 +31,12 @@ public final class OrderTracker {
     this.activity = activity;
   }
 
-  /** Reads the order from the body and sets the properties every later step uses. */
-  public void identify(Exchange exchange) {
+  /**
+   * Reads the order from the body and starts its {@link OrderContext} (and the id and number
+   * properties the claim and the dead-letter channel read).
+   */
+  public void identify(
+      @ExchangeProperty(CustomerResolver.DRY_RUN) Boolean dryRun, Exchange exchange) {
     JsonNode json = exchange.getMessage().getBody(JsonNode.class);
     SquarespaceOrder order;
     try {
@@ -43,11 +48,11 @@ public final class OrderTracker {
       throw new OrderRejectedException(
           "A Squarespace order without id or orderNumber was received");
     }
-    exchange.setProperty(OrderKeys.ORDER_JSON, json);
-    exchange.setProperty(OrderKeys.ORDER, order);
     exchange.setProperty(OrderKeys.ORDER_ID, order.id());
     exchange.setProperty(OrderKeys.ORDER_NUMBER, order.orderNumber());
-    exchange.setProperty(OrderKeys.YOUR_REF, yourRef(order.orderNumber()));
+    exchange.setProperty(
+        OrderContext.PROPERTY,
+        new OrderContext(json, order, yourRef(order.orderNumber()), Boolean.TRUE.equals(dryRun)));
     MDC.put("orderId", order.id());
     MDC.put("orderNumber", order.orderNumber());
     // what Exact echoes of this customer is masked in every text logged or stored from here on
@@ -98,10 +103,10 @@ public final class OrderTracker {
   }
 
   /** Counts the attempt (inside the idempotent consumer). */
-  public void begin(Exchange exchange) {
-    SquarespaceOrder order = exchange.getProperty(OrderKeys.ORDER, SquarespaceOrder.class);
+  public void begin(@ExchangeProperty(OrderContext.PROPERTY) OrderContext context) {
+    SquarespaceOrder order = context.getOrder();
     OrderLedger.Entry before = ledger.begin(order.id(), order.orderNumber(), order.modifiedOn());
-    exchange.setProperty(OrderKeys.PREVIOUS, before);
+    context.setPrevious(before);
     activity.record(
         order.id(),
         order.orderNumber(),
@@ -118,12 +123,11 @@ public final class OrderTracker {
   }
 
   /** Exact already has the order: skipped, not an error. */
-  public void alreadyInExact(Exchange exchange) {
-    ExistenceCheck.Found found =
-        exchange.getProperty(OrderKeys.EXISTING, ExistenceCheck.Found.class);
-    String id = exchange.getProperty(OrderKeys.ORDER_ID, String.class);
-    String number = exchange.getProperty(OrderKeys.ORDER_NUMBER, String.class);
-    OrderLedger.Entry before = exchange.getProperty(OrderKeys.PREVIOUS, OrderLedger.Entry.class);
+  public void alreadyInExact(@ExchangeProperty(OrderContext.PROPERTY) OrderContext context) {
+    ExistenceCheck.Found found = context.getExisting();
+    String id = context.getOrderId();
+    String number = context.getNumber();
+    OrderLedger.Entry before = context.getPrevious();
     if (before != null && before.outcomeUnknown()) {
       // our own earlier POST went through although its answer was lost
       String message =
@@ -140,7 +144,7 @@ public final class OrderTracker {
   }
 
   /** Clears the log context. */
-  public void end(Exchange exchange) {
+  public void end() {
     MDC.remove("orderId");
     MDC.remove("orderNumber");
     PersonalValues.clear();

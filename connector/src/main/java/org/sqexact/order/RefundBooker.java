@@ -8,7 +8,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqexact.config.OrderSettings;
@@ -110,8 +112,7 @@ public final class RefundBooker {
   }
 
   /** The refunds of the order not yet credited (body: {@code List<Refund>}). */
-  public List<Refund> newRefunds(Exchange exchange) {
-    String orderId = exchange.getProperty(OrderKeys.ORDER_ID, String.class);
+  public List<Refund> newRefunds(@ExchangeProperty(OrderKeys.ORDER_ID) String orderId) {
     JsonNode docs = squarespace.get("/1.0/commerce/transactions", "orderId=" + orderId);
     List<Refund> all = new ArrayList<>();
     for (JsonNode doc : docs == null ? List.<JsonNode>of() : iterable(docs.path("documents"))) {
@@ -146,14 +147,18 @@ public final class RefundBooker {
 
   /**
    * Starts crediting one refund (a split step). A sales order cannot be credited: it is reported
-   * for manual handling. Sets {@code refundSkip} when nothing more is to be done.
+   * for manual handling. Sets {@code refundSkip} when nothing more is to be done. The refund gets
+   * an order context of its own, in which the route resolves its customer and lines.
    */
-  public void begin(Exchange exchange) {
-    Refund r = exchange.getMessage().getBody(Refund.class);
+  public void begin(
+      @Body Refund r,
+      @ExchangeProperty(OrderContext.PROPERTY) OrderContext order,
+      Exchange exchange) {
     exchange.setProperty(REFUND, r);
-    String orderId = exchange.getProperty(OrderKeys.ORDER_ID, String.class);
-    String number = exchange.getProperty(OrderKeys.ORDER_NUMBER, String.class);
-    String yourRef = exchange.getProperty(OrderKeys.YOUR_REF, String.class) + "-R" + r.number();
+    exchange.setProperty(OrderContext.PROPERTY, order.fresh());
+    String orderId = order.getOrderId();
+    String number = order.getNumber();
+    String yourRef = order.getYourRef() + "-R" + r.number();
     RefundLedger.Entry before = refunds.begin(r.id(), orderId, number, r.amount(), yourRef);
     OrderLedger.Entry booked = orders.find(orderId).orElseThrow();
     exchange.setProperty("refundSkip", false);
@@ -190,20 +195,18 @@ public final class RefundBooker {
   }
 
   /** Books the credit document for the refund (customer and lines are resolved by the route). */
-  public void book(Exchange exchange) {
-    Refund r = exchange.getProperty(REFUND, Refund.class);
-    SquarespaceOrder order = exchange.getProperty(OrderKeys.ORDER, SquarespaceOrder.class);
-    @SuppressWarnings("unchecked")
-    List<DocumentLine> orderLines = exchange.getProperty(OrderKeys.LINES, List.class);
+  public void book(
+      @ExchangeProperty(REFUND) Refund r,
+      @ExchangeProperty(OrderContext.PROPERTY) OrderContext context) {
+    SquarespaceOrder order = context.getOrder();
+    List<DocumentLine> orderLines = context.getLines();
     List<DocumentLine> credit =
         r.amount().compareTo(order.grandTotal().amount()) == 0
             ? negated(orderLines)
             : partial(orderLines, r, order.orderNumber());
-    String yourRef = exchange.getProperty(OrderKeys.YOUR_REF, String.class) + "-R" + r.number();
-    ObjectNode doc = booker.docView(exchange, credit, documents.type().creditTypeCode(), yourRef);
-    ObjectNode document =
-        payloads.document(
-            documents.type(), exchange.getProperty(OrderKeys.ORDER_JSON, JsonNode.class), doc);
+    String yourRef = context.getYourRef() + "-R" + r.number();
+    ObjectNode doc = booker.docView(context, credit, documents.type().creditTypeCode(), yourRef);
+    ObjectNode document = payloads.document(documents.type(), context.getJson(), doc);
     refunds.markPosting(r.id(), documents.type().setting());
     String id;
     String no;
@@ -252,26 +255,22 @@ public final class RefundBooker {
   }
 
   /** A refund could not be credited: noted, tried again at a later poll, parked at the last try. */
-  public void failed(Exchange exchange) {
-    Refund r = exchange.getProperty(REFUND, Refund.class);
-    Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-    String number = exchange.getProperty(OrderKeys.ORDER_NUMBER, String.class);
+  public void failed(
+      @ExchangeProperty(REFUND) Refund r,
+      @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable e,
+      @ExchangeProperty(OrderKeys.ORDER_ID) String orderId,
+      @ExchangeProperty(OrderKeys.ORDER_NUMBER) String number) {
     String reason = OrderFailures.reason(e, number);
     if (r != null) {
       refunds.markFailed(r.id(), reason, false);
       boolean last =
           refunds.find(r.id()).map(x -> x.attempts() >= settings.maxAttempts()).orElse(true);
-      activity.record(
-          exchange.getProperty(OrderKeys.ORDER_ID, String.class),
-          number,
-          "refund",
-          "failed",
-          reason);
+      activity.record(orderId, number, "refund", "failed", reason);
       if (last) {
         alerts.raise(
             "refund-parked",
             "The refund of order #" + number + " could not be credited: " + reason,
-            exchange.getProperty(OrderKeys.ORDER_ID, String.class),
+            orderId,
             number);
       }
     }

@@ -1,8 +1,8 @@
 package org.sqexact.product;
 
 import java.time.Duration;
-import org.sqexact.config.ConnectorSettings;
 import org.sqexact.config.SettingsException;
+import org.sqexact.config.SettingsReader;
 
 /**
  * Settings of the product flow (Exact Online items → Squarespace products), from {@code products.*}
@@ -22,12 +22,12 @@ public record ProductSettings(
     String storePageId,
     boolean pricesIncludeVat) {
 
-  public static ProductSettings load(ConnectorSettings.Reader r) {
+  public static ProductSettings load(SettingsReader r) {
     boolean enabled = r.bool("products.enabled", false);
     String page = r.optional("products.store-page-id");
     if (enabled && page == null) {
       throw new SettingsException(
-          ConnectorSettings.Reader.name("products.store-page-id")
+          SettingsReader.name("products.store-page-id")
               + " is required when PRODUCTS_ENABLED is true (GET /1.0/commerce/store_pages lists"
               + " the ids)");
     }

@@ -1,13 +1,16 @@
 package org.sqexact.squarespace;
 
+import static org.sqexact.ops.console.ConsoleHttp.enc;
+import static org.sqexact.ops.console.ConsoleHttp.operatorName;
+import static org.sqexact.ops.console.ConsoleHttp.query;
+import static org.sqexact.ops.console.ConsoleHttp.redirect;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -377,45 +380,5 @@ public final class SquarespaceOAuth {
 
   private static String str(Instant i) {
     return i == null ? null : i.toString();
-  }
-
-  private static void redirect(Exchange exchange, String location) {
-    exchange.getMessage().removeHeaders("*");
-    exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 302);
-    exchange.getMessage().setHeader("Location", location);
-    exchange.getMessage().setHeader("Cache-Control", "no-store");
-    exchange.getMessage().setBody("");
-  }
-
-  private static String operatorName(Exchange exchange) {
-    String who =
-        exchange
-            .getMessage()
-            .getHeader(org.sqexact.ops.OperatorAccess.OPERATOR_HEADER, String.class);
-    if (who == null) {
-      return "?";
-    }
-    int from = who.lastIndexOf(" from ");
-    return from < 0 ? who : who.substring(0, from);
-  }
-
-  static Map<String, String> query(String raw) {
-    Map<String, String> out = new LinkedHashMap<>();
-    if (raw == null) {
-      return out;
-    }
-    for (String pair : raw.split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0) {
-        out.putIfAbsent(
-            URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-      }
-    }
-    return out;
-  }
-
-  private static String enc(String s) {
-    return URLEncoder.encode(s == null ? "" : s, StandardCharsets.UTF_8);
   }
 }

@@ -3,7 +3,7 @@ package org.sqexact.stock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import org.sqexact.config.ConnectorSettings;
+import org.sqexact.config.SettingsReader;
 
 /**
  * Settings of the stock flow (Exact Online → Squarespace), from {@code stock.*} properties.
@@ -21,7 +21,7 @@ public record StockSettings(
     boolean unlimitedToFinite,
     Duration catalogueRefresh) {
 
-  public static StockSettings load(ConnectorSettings.Reader r) {
+  public static StockSettings load(SettingsReader r) {
     return new StockSettings(
         r.bool("stock.enabled", true),
         r.seconds("stock.interval", 60, 10, 86400),

@@ -4,10 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -15,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.sqexact.store.Database;
+import org.sqexact.store.Sql;
 import org.sqexact.store.StoreException;
 
 /**
@@ -57,53 +54,43 @@ public final class StockStore {
   }
 
   public Optional<Level> level(String sku) {
-    try (Connection c = db.connection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT quantity, rejected_reason FROM stock_level WHERE connection_id = ? AND"
-                    + " sku = ?")) {
-      ps.setString(1, connectionId);
-      ps.setString(2, sku);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next()
-            ? Optional.of(new Level(rs.getLong(1), rs.getString(2)))
-            : Optional.empty();
-      }
-    } catch (SQLException e) {
-      throw new StoreException("cannot read the stock level of " + sku, e);
-    }
+    List<Level> found =
+        Sql.query(
+            db,
+            "stock level of " + sku,
+            "SELECT quantity, rejected_reason FROM stock_level WHERE connection_id = ? AND"
+                + " sku = ?",
+            rs -> new Level(rs.getLong(1), rs.getString(2)),
+            connectionId,
+            sku);
+    return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
   }
 
   /** Records the level the shop now shows for a SKU (written, or found equal). */
   public void putLevel(String sku, long quantity, String rejectedReason) {
-    try (Connection c = db.connection()) {
-      int updated;
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "UPDATE stock_level SET quantity = ?, rejected_reason = ?, updated_at = ? WHERE"
-                  + " connection_id = ? AND sku = ?")) {
-        ps.setLong(1, quantity);
-        ps.setString(2, truncate(rejectedReason, 500));
-        ps.setTimestamp(3, now());
-        ps.setString(4, connectionId);
-        ps.setString(5, sku);
-        updated = ps.executeUpdate();
-      }
-      if (updated == 0) {
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "INSERT INTO stock_level (connection_id, sku, quantity, rejected_reason,"
-                    + " updated_at) VALUES (?, ?, ?, ?, ?)")) {
-          ps.setString(1, connectionId);
-          ps.setString(2, sku);
-          ps.setLong(3, quantity);
-          ps.setString(4, truncate(rejectedReason, 500));
-          ps.setTimestamp(5, now());
-          ps.executeUpdate();
-        }
-      }
-    } catch (SQLException e) {
-      throw new StoreException("cannot write the stock level of " + sku, e);
+    String what = "stock level of " + sku;
+    int updated =
+        Sql.update(
+            db,
+            what,
+            "UPDATE stock_level SET quantity = ?, rejected_reason = ?, updated_at = ? WHERE"
+                + " connection_id = ? AND sku = ?",
+            quantity,
+            truncate(rejectedReason, 500),
+            now(),
+            connectionId,
+            sku);
+    if (updated == 0) {
+      Sql.update(
+          db,
+          what,
+          "INSERT INTO stock_level (connection_id, sku, quantity, rejected_reason,"
+              + " updated_at) VALUES (?, ?, ?, ?, ?)",
+          connectionId,
+          sku,
+          quantity,
+          truncate(rejectedReason, 500),
+          now());
     }
   }
 
@@ -129,32 +116,37 @@ public final class StockStore {
     return batch;
   }
 
+  /** A batch row as stored: its operations still as JSON text. */
+  private record StoredBatch(String key, String skus, int attempts) {}
+
   /** Batches not yet accepted by Squarespace, oldest first. */
   public List<Batch> pending() {
+    String what = "pending stock batches";
+    List<StoredBatch> rows =
+        Sql.query(
+            db,
+            what,
+            "SELECT idempotency_key, skus, attempts FROM stock_batch WHERE connection_id = ?"
+                + " AND state = 'PENDING' ORDER BY created_at, idempotency_key",
+            rs -> new StoredBatch(rs.getString(1), rs.getString(2), rs.getInt(3)),
+            connectionId);
     List<Batch> out = new ArrayList<>();
-    try (Connection c = db.connection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT idempotency_key, skus, attempts FROM stock_batch WHERE connection_id = ?"
-                    + " AND state = 'PENDING' ORDER BY created_at, idempotency_key")) {
-      ps.setString(1, connectionId);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          List<Operation> ops = new ArrayList<>();
-          for (JsonNode op : JSON.readTree(rs.getString(2))) {
-            ops.add(
-                new Operation(
-                    op.path("sku").asText(),
-                    op.path("variantId").asText(),
-                    op.path("quantity").asLong()));
-          }
-          out.add(new Batch(rs.getString(1), ops, rs.getInt(3)));
+    for (StoredBatch row : rows) {
+      List<Operation> ops = new ArrayList<>();
+      try {
+        for (JsonNode op : JSON.readTree(row.skus())) {
+          ops.add(
+              new Operation(
+                  op.path("sku").asText(),
+                  op.path("variantId").asText(),
+                  op.path("quantity").asLong()));
         }
+      } catch (java.io.IOException e) {
+        throw new StoreException("cannot read the " + what, e);
       }
-      return out;
-    } catch (SQLException | java.io.IOException e) {
-      throw new StoreException("cannot read the pending stock batches", e);
+      out.add(new Batch(row.key(), ops, row.attempts()));
     }
+    return out;
   }
 
   /** Squarespace accepted the batch (204): its levels are now the shop's. */
@@ -190,31 +182,18 @@ public final class StockStore {
 
   /** Counts per state, for the operator. */
   public int count(String state) {
-    try (Connection c = db.connection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT COUNT(*) FROM stock_batch WHERE connection_id = ? AND state = ?")) {
-      ps.setString(1, connectionId);
-      ps.setString(2, state);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    } catch (SQLException e) {
-      throw new StoreException("cannot count the stock batches", e);
-    }
+    return Sql.query(
+            db,
+            "stock batches",
+            "SELECT COUNT(*) FROM stock_batch WHERE connection_id = ? AND state = ?",
+            rs -> rs.getInt(1),
+            connectionId,
+            state)
+        .get(0);
   }
 
   private void update(String sql, Object... args) {
-    try (Connection c = db.connection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) {
-        ps.setObject(i + 1, args[i]);
-      }
-      ps.executeUpdate();
-    } catch (SQLException e) {
-      throw new StoreException("cannot write the stock batches", e);
-    }
+    Sql.update(db, "stock batches", sql, args);
   }
 
   private Timestamp now() {

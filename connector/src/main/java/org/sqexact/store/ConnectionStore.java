@@ -34,6 +34,19 @@ public final class ConnectionStore {
    */
   public ConnectionInfo ensure(
       String id, int division, String squarespaceUrl, Instant ordersSince) {
+    try {
+      return ensureOnce(id, division, squarespaceUrl, ordersSince);
+    } catch (StoreException e) {
+      if (!(e.getCause() instanceof SQLException s) || !Sql.isDuplicateKey(s)) {
+        throw e;
+      }
+      // several nodes starting at once on one database: another created the row first; read it
+      return ensureOnce(id, division, squarespaceUrl, ordersSince);
+    }
+  }
+
+  private ConnectionInfo ensureOnce(
+      String id, int division, String squarespaceUrl, Instant ordersSince) {
     try (Connection c = db.connection()) {
       try (PreparedStatement ps =
           c.prepareStatement(

@@ -23,8 +23,15 @@ public final class Sql {
   /** The rows of a query; {@code what} names the store in an error. */
   public static <T> List<T> query(
       Database db, String what, String sql, Row<T> row, Object... args) {
+    return queryAtMost(db, what, 0, sql, row, args);
+  }
+
+  /** The first {@code limit} rows of a query (0: all); {@code what} names the store in an error. */
+  public static <T> List<T> queryAtMost(
+      Database db, String what, int limit, String sql, Row<T> row, Object... args) {
     try (Connection c = db.connection();
         PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setMaxRows(limit);
       bind(ps, args);
       List<T> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
@@ -68,7 +75,8 @@ public final class Sql {
     }
   }
 
-  private static boolean isDuplicateKey(SQLException e) {
+  /** Whether the statement failed on a unique key (SQLState 23505). */
+  static boolean isDuplicateKey(SQLException e) {
     // 23505: unique violation, the SQLState of H2 and PostgreSQL alike
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLException s && "23505".equals(s.getSQLState())) {

@@ -57,6 +57,19 @@ public final class TokenStore {
    * re-authorised) when it differs from the one seeded before.
    */
   public void seed(String firstRefreshToken) {
+    try {
+      seedOnce(firstRefreshToken);
+    } catch (StoreException e) {
+      if (!(e.getCause() instanceof SQLException s) || !Sql.isDuplicateKey(s)) {
+        throw e;
+      }
+      // several nodes starting at once: another one created the row first (a row that does not
+      // exist yet cannot be locked by SELECT … FOR UPDATE); now it exists and is locked properly
+      seedOnce(firstRefreshToken);
+    }
+  }
+
+  private void seedOnce(String firstRefreshToken) {
     try (Connection c = db.connection()) {
       c.setAutoCommit(false);
       String storedRefresh = null;

@@ -40,16 +40,18 @@ public final class Watermarks {
             Database.ts(clock.instant()),
             connectionId,
             flow);
-    if (updated == 0) {
-      Sql.update(
-          db,
-          "watermark " + flow,
-          "INSERT INTO sync_watermark (connection_id, flow, watermark, updated_at) VALUES"
-              + " (?, ?, ?, ?)",
-          connectionId,
-          flow,
-          watermark,
-          Database.ts(clock.instant()));
+    if (updated == 0
+        && !Sql.insertUnlessDuplicate(
+            db,
+            "watermark " + flow,
+            "INSERT INTO sync_watermark (connection_id, flow, watermark, updated_at) VALUES"
+                + " (?, ?, ?, ?)",
+            connectionId,
+            flow,
+            watermark,
+            Database.ts(clock.instant()))) {
+      // another node inserted the row between our UPDATE and INSERT: ours is the newer value
+      put(flow, watermark);
     }
   }
 }
