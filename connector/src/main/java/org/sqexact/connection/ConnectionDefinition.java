@@ -21,12 +21,15 @@ public record ConnectionDefinition(
   }
 
   /**
-   * The connection's settings: what the file sets, else the process's value. The keys that name the
-   * shop, the division and its token chain are never inherited (see {@link
-   * ConnectionDefinitions#OWN_KEYS}).
+   * The connection's settings: what the file sets, else the process's value; {@code
+   * connector.connection-id} is the connection's id. The keys that name the shop, the division and
+   * its token chain are never inherited (see {@link ConnectionDefinitions#OWN_KEYS}).
    */
   public Function<String, String> lookup(Function<String, String> process) {
     return key -> {
+      if (ConnectionDefinitions.ID_KEY.equals(key)) {
+        return id; // the file's name, never the process's own connection id
+      }
       if (properties.containsKey(key)) {
         return properties.get(key);
       }

@@ -30,6 +30,9 @@ public final class ConnectionDefinitions {
   /** What a file may be called: the connection id rule of {@code connector.connection-id}. */
   private static final String ID = "[A-Za-z0-9_.-]{1,64}";
 
+  /** The setting naming a connection; in a connection's settings, its file's name. */
+  public static final String ID_KEY = "connector.connection-id";
+
   /**
    * Settings of the process alone: one database, one HTTP door, one secret box and data directory
    * serve every connection. A connection file setting one is refused.
@@ -46,7 +49,7 @@ public final class ConnectionDefinitions {
           "connector.data-dir",
           "connector.demo",
           "connector.demo-port",
-          "connector.connection-id");
+          ID_KEY);
 
   /**
    * Settings each connection must set itself, never inherited from the process: they name the shop

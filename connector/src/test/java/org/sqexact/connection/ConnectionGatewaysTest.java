@@ -25,25 +25,21 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.sqexact.config.ConnectionState;
 import org.sqexact.config.ConnectorConfiguration;
 import org.sqexact.config.ConnectorSettings;
 import org.sqexact.config.ExactBeans;
 import org.sqexact.config.OrderSettings;
 import org.sqexact.config.SquarespaceBeans;
 import org.sqexact.exact.ExactApi;
-import org.sqexact.exact.ExactDivision;
 import org.sqexact.exact.ExactGovernors;
 import org.sqexact.exact.ExactRateGovernor;
 import org.sqexact.exact.ExactRateGovernor.Priority;
 import org.sqexact.exact.OData;
-import org.sqexact.ops.Alerts;
+import org.sqexact.ops.OrderClaims;
 import org.sqexact.squarespace.SquarespaceApi;
-import org.sqexact.store.ActivityLog;
-import org.sqexact.store.ConnectionStore;
 import org.sqexact.store.Database;
 import org.sqexact.store.SecretBox;
-import org.sqexact.store.TokenStore;
-import org.sqexact.store.Watermarks;
 import org.sqexact.support.Sleeper;
 import org.sqexact.testing.ConnectorHarness;
 import org.sqexact.testing.ExactStubs;
@@ -82,6 +78,7 @@ class ConnectionGatewaysTest {
 
   private final Map<String, ExactBeans> built = new ConcurrentHashMap<>();
   private final Map<String, SquarespaceBeans> sites = new ConcurrentHashMap<>();
+  private final Map<String, ConnectionState> states = new ConcurrentHashMap<>();
 
   @Test
   void eachConnectionCallsItsOwnDivisionWithItsOwnTokensAndOneHangingDoesNotStallAnother()
@@ -141,6 +138,11 @@ class ConnectionGatewaysTest {
           getRequestedFor(urlPathEqualTo("/1.0/commerce/orders/o-1"))
               .withHeader("Authorization", equalTo("Bearer key-b")));
 
+      // each connection's state is keyed by its own id (its file's name), its claims by the node
+      assertEquals("shop-b", states.get("shop-b").connection().id());
+      assertEquals(654321, states.get("shop-b").division().getAsInt());
+      assertEquals(claims(h), states.get("shop-b").claims().instance());
+
       // one governor per division: shop-c counts with the default connection, shop-b apart
       assertSame(
           h.bean("exactRateGovernor", ExactRateGovernor.class), built.get("shop-c").governor());
@@ -176,6 +178,10 @@ class ConnectionGatewaysTest {
     }
   }
 
+  private static String claims(ConnectorHarness h) {
+    return h.bean("orderClaims", OrderClaims.class).instance();
+  }
+
   private static void order(WireMockExtension wm) {
     wm.stubFor(
         get(urlPathEqualTo("/1.0/commerce/orders/o-1"))
@@ -199,9 +205,8 @@ class ConnectionGatewaysTest {
     SecretBox box = h.bean("secretBox", SecretBox.class);
     Clock clock = h.bean(ConnectorConfiguration.CLOCK, Clock.class);
     Sleeper sleeper = h.bean(ConnectorConfiguration.SLEEPER, Sleeper.class);
-    Alerts alerts = h.bean("alerts", Alerts.class);
+    OrderClaims claims = h.bean("orderClaims", OrderClaims.class);
     ExactGovernors governors = h.bean("exactGovernors", ExactGovernors.class);
-    ConnectionStore store = new ConnectionStore(db, clock);
     TemplateConnectionRuntime runtime =
         new TemplateConnectionRuntime(
             h.context(),
@@ -221,19 +226,26 @@ class ConnectionGatewaysTest {
               @Override
               public Map<String, Object> beans(ConnectionDefinition d) {
                 ConnectorSettings s = d.settings(process::get);
-                ConnectionStore.ConnectionInfo info =
-                    store.ensure(d.id(), s.exactDivision(), s.squarespaceApiUrl().toString(), null);
-                TokenStore tokens = new TokenStore(db, box, d.id(), clock);
-                tokens.seed(s.exactRefreshToken());
+                ConnectionState state =
+                    ConnectionState.open(
+                        s,
+                        db,
+                        box,
+                        clock,
+                        null,
+                        false,
+                        claims.instance(),
+                        h.context().createProducerTemplate());
+                states.put(d.id(), state);
                 ExactBeans exact =
                     ExactBeans.build(
                         s,
                         clock,
                         sleeper,
-                        alerts,
-                        new ActivityLog(db, d.id(), clock, Duration.ofDays(30)),
-                        tokens,
-                        ExactDivision.of(s.exactDivision()),
+                        state.alerts(),
+                        state.activity(),
+                        state.tokenStore(),
+                        state.division(),
                         governors,
                         null,
                         h.context().createProducerTemplate(),
@@ -245,9 +257,9 @@ class ConnectionGatewaysTest {
                         h.bean("orderSettings", OrderSettings.class),
                         clock,
                         sleeper,
-                        new ActivityLog(db, d.id(), clock, Duration.ofDays(30)),
-                        new Watermarks(db, d.id(), clock),
-                        info.ordersSince(),
+                        state.activity(),
+                        state.watermarks(),
+                        state.connection().ordersSince(),
                         h.context().createProducerTemplate(),
                         SquarespaceApi.CALL + "-" + d.id());
                 sites.put(d.id(), site);
