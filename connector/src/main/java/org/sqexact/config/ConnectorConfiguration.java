@@ -7,8 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
@@ -17,9 +15,6 @@ import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqexact.exact.DocumentType;
-import org.sqexact.mapping.DataMapper;
-import org.sqexact.mapping.MappingException;
 import org.sqexact.ops.OrderClaims;
 import org.sqexact.store.DataDirectory;
 import org.sqexact.store.Database;
@@ -90,13 +85,11 @@ public final class ConnectorConfiguration implements CamelConfiguration {
     }
 
     // settings files under mappings/
-    MappingSettings mappingSettings =
-        MappingSettings.load(
-            settings.mappingsDir().resolve("settings.yaml"), context::resolvePropertyPlaceholders);
-    OrderSettings orderSettings =
-        OrderSettings.load(key -> pc.resolveProperty(key).orElse(null), mappingSettings);
-    DocumentType documentType = documentType(orderSettings);
-    DataMapper dataMapper = dataMapper(settings, mappingSettings);
+    OrderBeans.Mapping mapping =
+        OrderBeans.Mapping.load(
+            settings,
+            key -> pc.resolveProperty(key).orElse(null),
+            context::resolvePropertyPlaceholders);
 
     // state
     String dbPassword = settings.dbPassword();
@@ -131,10 +124,10 @@ public final class ConnectorConfiguration implements CamelConfiguration {
     registry.bind("connectorDataDirectory", dataDir);
     registry.bind("connectorDatabase", db);
     registry.bind("connectorDataSource", db.dataSource());
-    registry.bind("mappingSettings", mappingSettings);
-    registry.bind("orderSettings", orderSettings);
-    registry.bind("orderDocumentType", documentType);
-    registry.bind("dataMapper", dataMapper);
+    registry.bind("mappingSettings", mapping.tables());
+    registry.bind("orderSettings", mapping.orders());
+    registry.bind("orderDocumentType", mapping.documentType());
+    registry.bind("dataMapper", mapping.dataMapper());
     registry.bind("secretBox", box); // the console's wizard encrypts the Squarespace key with it
     registry.bind(STATE, state);
     state.named().forEach(registry::bind);
@@ -169,33 +162,6 @@ public final class ConnectorConfiguration implements CamelConfiguration {
               + " cannot be used ("
               + e.getMessage()
               + "); another program (or another connector) listens there");
-    }
-  }
-
-  private static DocumentType documentType(OrderSettings orderSettings) {
-    try {
-      return DocumentType.fromSetting(orderSettings.documentType());
-    } catch (IllegalArgumentException e) {
-      throw new SettingsException(
-          "ORDERS_DOCUMENT_TYPE (orders.document-type, mappings/settings.yaml document-type) must"
-              + " be sales-order, sales-invoice, direct-sales-invoice or sales-entry, got '"
-              + orderSettings.documentType()
-              + "'");
-    }
-  }
-
-  /** Loads the datamapper; a broken mapping stops start-up naming file, field and reason. */
-  private static DataMapper dataMapper(ConnectorSettings settings, MappingSettings tables) {
-    try {
-      return DataMapper.load(
-          settings.mappingsDir().resolve("exact-online.yaml"),
-          name -> {
-            String key = name.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
-            Map<String, String> table = tables.map(key);
-            return table.isEmpty() ? tables.map(name) : table;
-          });
-    } catch (MappingException e) {
-      throw new SettingsException(e.getMessage().lines().findFirst().orElse(e.getMessage()));
     }
   }
 

@@ -3,11 +3,15 @@ package org.sqexact.config;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.sqexact.exact.DocumentType;
 import org.sqexact.exact.ExactApi;
 import org.sqexact.exact.ExactReferenceData;
 import org.sqexact.mapping.DataMapper;
+import org.sqexact.mapping.MappingException;
 import org.sqexact.ops.Preflight;
 import org.sqexact.order.CustomerDirectory;
 import org.sqexact.order.CustomerResolver;
@@ -65,7 +69,53 @@ public record OrderBeans(
       MappingSettings tables,
       OrderSettings orders,
       DocumentType documentType,
-      DataMapper dataMapper) {}
+      DataMapper dataMapper) {
+
+    /**
+     * Loads the mapping under the connection's {@code connector.mappings-dir}: {@code
+     * settings.yaml} and {@code exact-online.yaml}; a broken file stops the connection's start
+     * naming file, field and reason.
+     *
+     * @param property the connection's settings (order settings may be set in either place)
+     * @param placeholders resolves Camel placeholders in {@code settings.yaml}
+     */
+    public static Mapping load(
+        ConnectorSettings settings,
+        Function<String, String> property,
+        UnaryOperator<String> placeholders) {
+      MappingSettings tables =
+          MappingSettings.load(settings.mappingsDir().resolve("settings.yaml"), placeholders);
+      OrderSettings orders = OrderSettings.load(property, tables);
+      return new Mapping(tables, orders, documentType(orders), dataMapper(settings, tables));
+    }
+
+    private static DocumentType documentType(OrderSettings orderSettings) {
+      try {
+        return DocumentType.fromSetting(orderSettings.documentType());
+      } catch (IllegalArgumentException e) {
+        throw new SettingsException(
+            "ORDERS_DOCUMENT_TYPE (orders.document-type, mappings/settings.yaml document-type) must"
+                + " be sales-order, sales-invoice, direct-sales-invoice or sales-entry, got '"
+                + orderSettings.documentType()
+                + "'");
+      }
+    }
+
+    /** Loads the datamapper; a broken mapping stops start-up naming file, field and reason. */
+    private static DataMapper dataMapper(ConnectorSettings settings, MappingSettings tables) {
+      try {
+        return DataMapper.load(
+            settings.mappingsDir().resolve("exact-online.yaml"),
+            name -> {
+              String key = name.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+              Map<String, String> table = tables.map(key);
+              return table.isEmpty() ? tables.map(name) : table;
+            });
+      } catch (MappingException e) {
+        throw new SettingsException(e.getMessage().lines().findFirst().orElse(e.getMessage()));
+      }
+    }
+  }
 
   /** Builds a connection's order beans. */
   public static OrderBeans build(

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.nio.file.Files;
@@ -20,17 +21,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.sqexact.config.ConnectionState;
 import org.sqexact.config.ConnectorConfiguration;
-import org.sqexact.config.ConnectorSettings;
-import org.sqexact.config.ExactBeans;
-import org.sqexact.config.OrderSettings;
-import org.sqexact.config.SquarespaceBeans;
 import org.sqexact.exact.ExactApi;
 import org.sqexact.exact.ExactGovernors;
 import org.sqexact.exact.ExactRateGovernor;
@@ -50,7 +45,8 @@ import org.sqexact.testing.TestClock;
  * connection, its routes created by the templatedRoutes of routes/exact-gateway.camel.yaml), plus
  * connections from a connections/ directory, each with its own token chain, division and gateway
  * routes, against their own Exact (WireMock); one Exact hanging does not hold up another; a removed
- * connection's routes are gone.
+ * connection's routes are gone. The connections are wired by ConnectionWiring, which also creates
+ * each connection's order flow from the order templates (not started here: sync.auto-start is off).
  */
 class ConnectionGatewaysTest {
 
@@ -72,13 +68,7 @@ class ConnectionGatewaysTest {
 
   @TempDir Path connections;
 
-  private static final List<String> TEMPLATES =
-      List.of(
-          "exact-call", "exact-attempt", "exact-token", "squarespace-call", "squarespace-attempt");
-
-  private final Map<String, ExactBeans> built = new ConcurrentHashMap<>();
-  private final Map<String, SquarespaceBeans> sites = new ConcurrentHashMap<>();
-  private final Map<String, ConnectionState> states = new ConcurrentHashMap<>();
+  private ConnectionWiring wiring;
 
   @Test
   void eachConnectionCallsItsOwnDivisionWithItsOwnTokensAndOneHangingDoesNotStallAnother()
@@ -111,8 +101,21 @@ class ConnectionGatewaysTest {
       assertEquals(
           List.of("started shop-b", "started shop-c"), registry.reconcile(definitions.scan()));
 
+      // each connection's order flow: its own endpoints, and its own Quartz job (group = id)
+      assertEquals(
+          "direct://order-shop-b",
+          h.context().getRoute("order-sync-shop-b").getEndpoint().getEndpointUri());
+      assertTrue(
+          h.context()
+              .getRoute("orders-poll-shop-b")
+              .getEndpoint()
+              .getEndpointUri()
+              .startsWith("quartz://shop-b/orders-poll"));
+      assertEquals(
+          "direct://order", h.context().getRoute("order-sync").getEndpoint().getEndpointUri());
+
       ExactApi a = h.bean("exactApi", ExactApi.class);
-      ExactApi b = built.get("shop-b").api();
+      ExactApi b = wiring.connection("shop-b").exact().api();
       assertEquals(1, a.all("logistics/Items", OData.select("ID"), Priority.ORDERS).size());
       assertEquals(1, b.all("logistics/Items", OData.select("ID"), Priority.ORDERS).size());
       exactA.verify(
@@ -128,7 +131,9 @@ class ConnectionGatewaysTest {
       // each site with its own key, at its own Squarespace
       SquarespaceApi siteA = h.bean("squarespaceApi", SquarespaceApi.class);
       assertEquals("o-1", siteA.orderJson("o-1").path("id").asText());
-      assertEquals("o-1", sites.get("shop-b").api().orderJson("o-1").path("id").asText());
+      assertEquals(
+          "o-1",
+          wiring.connection("shop-b").squarespace().api().orderJson("o-1").path("id").asText());
       squarespaceA.verify(
           1,
           getRequestedFor(urlPathEqualTo("/1.0/commerce/orders/o-1"))
@@ -139,14 +144,17 @@ class ConnectionGatewaysTest {
               .withHeader("Authorization", equalTo("Bearer key-b")));
 
       // each connection's state is keyed by its own id (its file's name), its claims by the node
-      assertEquals("shop-b", states.get("shop-b").connection().id());
-      assertEquals(654321, states.get("shop-b").division().getAsInt());
-      assertEquals(claims(h), states.get("shop-b").claims().instance());
+      assertEquals("shop-b", wiring.connection("shop-b").state().connection().id());
+      assertEquals(654321, wiring.connection("shop-b").state().division().getAsInt());
+      assertEquals(claims(h), wiring.connection("shop-b").state().claims().instance());
 
       // one governor per division: shop-c counts with the default connection, shop-b apart
       assertSame(
-          h.bean("exactRateGovernor", ExactRateGovernor.class), built.get("shop-c").governor());
-      assertFalse(built.get("shop-b").governor() == built.get("shop-c").governor());
+          h.bean("exactRateGovernor", ExactRateGovernor.class),
+          wiring.connection("shop-c").exact().governor());
+      assertFalse(
+          wiring.connection("shop-b").exact().governor()
+              == wiring.connection("shop-c").exact().governor());
 
       // shop-b's Exact hangs: the default connection's calls go on meanwhile
       items(exactB, "654321", 8000);
@@ -170,6 +178,8 @@ class ConnectionGatewaysTest {
       Files.delete(connections.resolve("shop-b.properties"));
       assertEquals(List.of("removed shop-b"), registry.reconcile(definitions.scan()));
       assertNull(h.context().getRoute("exact-call-shop-b"));
+      assertNull(h.context().getRoute("orders-poll-shop-b"));
+      assertNull(h.context().getRoute("order-sync-shop-b"));
       assertThrows(
           RuntimeException.class,
           () -> b.all("logistics/Items", OData.select("ID"), Priority.ORDERS));
@@ -199,74 +209,22 @@ class ConnectionGatewaysTest {
                     .withFixedDelay(delayMillis)));
   }
 
-  /** What the next step's ConnectionWiring will do for the Exact side, built from the harness. */
+  /** The connections as production will run them: ConnectionWiring over the harness's beans. */
   private ConnectionRegistry registry(ConnectorHarness h, Map<String, String> process) {
-    Database db = h.bean("connectorDatabase", Database.class);
-    SecretBox box = h.bean("secretBox", SecretBox.class);
-    Clock clock = h.bean(ConnectorConfiguration.CLOCK, Clock.class);
-    Sleeper sleeper = h.bean(ConnectorConfiguration.SLEEPER, Sleeper.class);
-    OrderClaims claims = h.bean("orderClaims", OrderClaims.class);
-    ExactGovernors governors = h.bean("exactGovernors", ExactGovernors.class);
-    TemplateConnectionRuntime runtime =
-        new TemplateConnectionRuntime(
-            h.context(),
-            TEMPLATES,
-            new TemplateConnectionRuntime.Wiring() {
-              @Override
-              public Map<String, Object> parameters(ConnectionDefinition d) {
-                ExactBeans.Endpoints e = ExactBeans.Endpoints.of(d.id());
-                return Map.of(
-                    "exactCall", e.call(),
-                    "exactAttempt", "direct:exact-attempt-" + d.id(),
-                    "exactToken", e.token(),
-                    "squarespaceCall", SquarespaceApi.CALL + "-" + d.id(),
-                    "squarespaceAttempt", "direct:squarespace-attempt-" + d.id());
-              }
-
-              @Override
-              public Map<String, Object> beans(ConnectionDefinition d) {
-                ConnectorSettings s = d.settings(process::get);
-                ConnectionState state =
-                    ConnectionState.open(
-                        s,
-                        db,
-                        box,
-                        clock,
-                        null,
-                        false,
-                        claims.instance(),
-                        h.context().createProducerTemplate());
-                states.put(d.id(), state);
-                ExactBeans exact =
-                    ExactBeans.build(
-                        s,
-                        clock,
-                        sleeper,
-                        state.alerts(),
-                        state.activity(),
-                        state.tokenStore(),
-                        state.division(),
-                        governors,
-                        null,
-                        h.context().createProducerTemplate(),
-                        ExactBeans.Endpoints.of(d.id()));
-                built.put(d.id(), exact);
-                SquarespaceBeans site =
-                    SquarespaceBeans.build(
-                        s,
-                        h.bean("orderSettings", OrderSettings.class),
-                        clock,
-                        sleeper,
-                        state.activity(),
-                        state.watermarks(),
-                        state.connection().ordersSince(),
-                        h.context().createProducerTemplate(),
-                        SquarespaceApi.CALL + "-" + d.id());
-                sites.put(d.id(), site);
-                return Map.of(
-                    "exactGateway", exact.gateway(), "squarespaceGateway", site.gateway());
-              }
-            });
-    return new ConnectionRegistry(runtime);
+    wiring =
+        new ConnectionWiring(
+            new ConnectionWiring.Shared(
+                h.context(),
+                process::get,
+                h.bean("connectorDatabase", Database.class),
+                h.bean("secretBox", SecretBox.class),
+                h.bean(ConnectorConfiguration.CLOCK, Clock.class),
+                h.bean(ConnectorConfiguration.SLEEPER, Sleeper.class),
+                h.bean("exactGovernors", ExactGovernors.class),
+                null,
+                claims(h),
+                3));
+    return new ConnectionRegistry(
+        new TemplateConnectionRuntime(h.context(), ConnectionWiring.TEMPLATES, wiring));
   }
 }
