@@ -191,9 +191,17 @@ public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring 
     return beans;
   }
 
+  /**
+   * After the connection's routes stopped (in-flight orders finished or timed out): orders it still
+   * holds are marked interrupted, looked at first when it starts again, as at the process's stop.
+   * The shared database, governors and secret box stay open.
+   */
   @Override
   public void release(String id) {
-    built.remove(id); // the shared database, governors and secret box stay open
+    Built b = built.remove(id);
+    if (b != null) {
+      b.state().claims().releaseOnStop();
+    }
   }
 
   /** A running connection's beans, or null. */
