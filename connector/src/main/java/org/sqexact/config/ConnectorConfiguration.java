@@ -7,32 +7,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
-import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqexact.exact.DocumentType;
-import org.sqexact.exact.ExactDivision;
-import org.sqexact.mapping.DataMapper;
-import org.sqexact.mapping.MappingException;
-import org.sqexact.ops.Alerts;
 import org.sqexact.ops.OrderClaims;
-import org.sqexact.store.ActivityLog;
-import org.sqexact.store.ConnectionStore;
-import org.sqexact.store.ConnectionStore.ConnectionInfo;
 import org.sqexact.store.DataDirectory;
 import org.sqexact.store.Database;
-import org.sqexact.store.OrderLedger;
 import org.sqexact.store.SecretBox;
-import org.sqexact.store.TokenStore;
-import org.sqexact.store.Watermarks;
 import org.sqexact.support.Sleeper;
 
 /**
@@ -63,6 +49,9 @@ public final class ConnectorConfiguration implements CamelConfiguration {
 
   /** Registry name of an optional clock that replaces the system clock (tests). */
   public static final String CLOCK = "connectorClock";
+
+  /** Registry name of the default connection's {@link ConnectionState}. */
+  public static final String STATE = "connectorState";
 
   /** Registry name of an optional sleeper that replaces sleeping the thread (tests). */
   public static final String SLEEPER = "connectorSleeper";
@@ -96,13 +85,11 @@ public final class ConnectorConfiguration implements CamelConfiguration {
     }
 
     // settings files under mappings/
-    MappingSettings mappingSettings =
-        MappingSettings.load(
-            settings.mappingsDir().resolve("settings.yaml"), context::resolvePropertyPlaceholders);
-    OrderSettings orderSettings =
-        OrderSettings.load(key -> pc.resolveProperty(key).orElse(null), mappingSettings);
-    DocumentType documentType = documentType(orderSettings);
-    DataMapper dataMapper = dataMapper(settings, mappingSettings);
+    OrderBeans.Mapping mapping =
+        OrderBeans.Mapping.load(
+            settings,
+            key -> pc.resolveProperty(key).orElse(null),
+            context::resolvePropertyPlaceholders);
 
     // state
     String dbPassword = settings.dbPassword();
@@ -114,58 +101,36 @@ public final class ConnectorConfiguration implements CamelConfiguration {
     Database db = Database.open(settings.dbUrl(), settings.dbUser(), dbPassword);
     dataDir.restrict(); // the files the database just created: owner only
     SecretBox box = SecretBox.fromSettings(settings.secretKey(), settings.dataDir());
-    ConnectionStore connections = new ConnectionStore(db, clock);
-    ConnectionInfo connection =
-        connections.ensure(
-            settings.connectionId(),
-            settings.exactDivision(),
-            settings.squarespaceApiUrl().toString(),
-            ordersSince);
-    // EXACT_DIVISION wins; else the connect wizard's choice, kept in the connection's row
-    ExactDivision division =
-        new ExactDivision(
-            connection.division(),
-            settings.exactDivision() > 0,
-            d -> connections.chooseDivision(connection.id(), d));
-    TokenStore tokenStore = new TokenStore(db, box, connection.id(), clock);
-    if (settings.demo()) {
-      tokenStore.reset(settings.exactRefreshToken()); // each sandbox starts a new token chain
-    } else {
-      tokenStore.seed(settings.exactRefreshToken());
-    }
-    ActivityLog activity =
-        new ActivityLog(db, connection.id(), clock, settings.activityRetention());
-    OrderLedger ledger = new OrderLedger(db, connection.id(), clock);
-    JdbcMessageIdRepository idempotent =
-        new JdbcMessageIdRepository(db.dataSource(), connection.id());
-    OrderClaims claims = new OrderClaims(ledger, idempotent);
+    // the default connection's state (a connection from connections/ opens its own the same way)
+    ConnectionState state =
+        ConnectionState.open(
+            settings,
+            db,
+            box,
+            clock,
+            ordersSince,
+            settings.demo(), // each sandbox starts a new token chain
+            OrderClaims.newInstance(),
+            context.createProducerTemplate());
+    OrderClaims claims = state.claims();
     // one leader per schedule (issue 12); the node's Quartz id is its claim prefix
     ClusterSchedule.install(context, db, settings.dbUrl(), claims.instance());
     // closes the database after Camel stopped (routes first, so in-flight orders finish)
     context.addService(new Closer(claims, db, dataDir), true);
-    Alerts alerts = new Alerts(activity, clock);
-    alerts.useTemplate(context.createProducerTemplate());
 
     registry.bind("connectorSettings", settings);
     registry.bind(CLOCK, clock);
     registry.bind(SLEEPER, sleeper);
     registry.bind("connectorDataDirectory", dataDir);
-    registry.bind("connectorConnection", connection);
-    registry.bind("exactDivision", division);
     registry.bind("connectorDatabase", db);
     registry.bind("connectorDataSource", db.dataSource());
-    registry.bind("mappingSettings", mappingSettings);
-    registry.bind("orderSettings", orderSettings);
-    registry.bind("orderDocumentType", documentType);
-    registry.bind("dataMapper", dataMapper);
-    registry.bind("tokenStore", tokenStore);
+    registry.bind("mappingSettings", mapping.tables());
+    registry.bind("orderSettings", mapping.orders());
+    registry.bind("orderDocumentType", mapping.documentType());
+    registry.bind("dataMapper", mapping.dataMapper());
     registry.bind("secretBox", box); // the console's wizard encrypts the Squarespace key with it
-    registry.bind("activityLog", activity);
-    registry.bind("watermarks", new Watermarks(db, connection.id(), clock));
-    registry.bind("orderLedger", ledger);
-    registry.bind("orderIdempotentRepository", idempotent);
-    registry.bind("orderClaims", claims);
-    registry.bind("alerts", alerts);
+    registry.bind(STATE, state);
+    state.named().forEach(registry::bind);
   }
 
   /**
@@ -197,33 +162,6 @@ public final class ConnectorConfiguration implements CamelConfiguration {
               + " cannot be used ("
               + e.getMessage()
               + "); another program (or another connector) listens there");
-    }
-  }
-
-  private static DocumentType documentType(OrderSettings orderSettings) {
-    try {
-      return DocumentType.fromSetting(orderSettings.documentType());
-    } catch (IllegalArgumentException e) {
-      throw new SettingsException(
-          "ORDERS_DOCUMENT_TYPE (orders.document-type, mappings/settings.yaml document-type) must"
-              + " be sales-order, sales-invoice, direct-sales-invoice or sales-entry, got '"
-              + orderSettings.documentType()
-              + "'");
-    }
-  }
-
-  /** Loads the datamapper; a broken mapping stops start-up naming file, field and reason. */
-  private static DataMapper dataMapper(ConnectorSettings settings, MappingSettings tables) {
-    try {
-      return DataMapper.load(
-          settings.mappingsDir().resolve("exact-online.yaml"),
-          name -> {
-            String key = name.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
-            Map<String, String> table = tables.map(key);
-            return table.isEmpty() ? tables.map(name) : table;
-          });
-    } catch (MappingException e) {
-      throw new SettingsException(e.getMessage().lines().findFirst().orElse(e.getMessage()));
     }
   }
 

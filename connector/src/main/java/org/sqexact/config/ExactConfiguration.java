@@ -8,16 +8,12 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.spi.Registry;
-import org.sqexact.exact.ExactApi;
 import org.sqexact.exact.ExactDivision;
-import org.sqexact.exact.ExactDivisionCheck;
-import org.sqexact.exact.ExactGateway;
-import org.sqexact.exact.ExactRateGovernor;
-import org.sqexact.exact.ExactReferenceData;
-import org.sqexact.exact.ExactTokenClient;
-import org.sqexact.exact.ExactTokenManager;
+import org.sqexact.exact.ExactGovernors;
 import org.sqexact.ops.Alerts;
 import org.sqexact.store.ActivityLog;
+import org.sqexact.store.Database;
+import org.sqexact.store.SharedRateBudget;
 import org.sqexact.store.TokenStore;
 import org.sqexact.support.Sleeper;
 
@@ -38,48 +34,27 @@ public final class ExactConfiguration implements CamelConfiguration {
     ActivityLog activity = bean(context, "activityLog", ActivityLog.class);
     ProducerTemplate template = context.createProducerTemplate();
 
-    ExactRateGovernor governor =
-        new ExactRateGovernor(
+    ExactGovernors governors = new ExactGovernors();
+    ExactBeans exact =
+        ExactBeans.build(
+            settings,
             clock,
             sleeper,
-            settings.exactOrderSharePercent(),
-            settings.exactClientErrorStop(),
-            settings.exactRateMaxWait(),
-            alerts);
-    if (ClusterSchedule.clustered(settings.dbUrl())) {
-      // several nodes may call Exact for this division: they count its minute together
-      governor.shareWith(
-          new org.sqexact.store.SharedRateBudget(
-              bean(context, "connectorDatabase", org.sqexact.store.Database.class)));
-    }
-    ExactTokenManager tokens =
-        new ExactTokenManager(
-            bean(context, "tokenStore", TokenStore.class),
-            new ExactTokenClient(
-                template,
-                settings.exactTokenUrl().toString(),
-                settings.exactClientId(),
-                settings.exactClientSecret()),
-            clock,
-            settings.exactMinRefreshInterval(),
-            settings.exactRefreshIdleWarning(),
-            settings.exactRefreshKeepAlive(),
             alerts,
-            sleeper,
-            settings.exactRateMaxWait());
-    ExactDivision division = bean(context, "exactDivision", ExactDivision.class);
-
-    ExactApi exactApi = new ExactApi(template);
-    exactApi.useDivision(division);
+            activity,
+            bean(context, "tokenStore", TokenStore.class),
+            bean(context, "exactDivision", ExactDivision.class),
+            governors,
+            // several nodes may call Exact for this division: they count its minute together
+            ClusterSchedule.clustered(settings.dbUrl())
+                ? new SharedRateBudget(bean(context, "connectorDatabase", Database.class))
+                : null,
+            template,
+            ExactBeans.Endpoints.DEFAULT);
 
     Registry registry = context.getRegistry();
-    registry.bind("exactRateGovernor", governor);
-    registry.bind("exactTokenManager", tokens);
-    registry.bind(
-        "exactGateway",
-        new ExactGateway(tokens, governor, activity, clock, settings.exactRestUrl(), division));
-    registry.bind("exactApi", exactApi);
-    registry.bind("exactDivisionCheck", new ExactDivisionCheck(exactApi, division, alerts));
-    registry.bind("exactReferenceData", new ExactReferenceData(exactApi));
+    // the connections from connections/ share these governors per division
+    registry.bind("exactGovernors", governors);
+    exact.named().forEach(registry::bind);
   }
 }

@@ -3,17 +3,11 @@ package org.sqexact.config;
 import static org.sqexact.config.ConnectorConfiguration.bean;
 
 import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.spi.Registry;
 import org.sqexact.squarespace.SquarespaceApi;
-import org.sqexact.squarespace.SquarespaceGateway;
-import org.sqexact.squarespace.SquarespaceOrderPages;
-import org.sqexact.squarespace.SquarespacePause;
 import org.sqexact.store.ActivityLog;
 import org.sqexact.store.ConnectionStore.ConnectionInfo;
 import org.sqexact.store.Watermarks;
@@ -35,41 +29,18 @@ public final class SquarespaceConfiguration implements CamelConfiguration {
     ConnectionInfo connection = bean(context, "connectorConnection", ConnectionInfo.class);
     OrderSettings orderSettings = bean(context, "orderSettings", OrderSettings.class);
 
-    SquarespacePause pause =
-        new SquarespacePause(
+    SquarespaceBeans squarespace =
+        SquarespaceBeans.build(
+            settings,
+            orderSettings,
             clock,
             sleeper,
-            settings.squarespaceRateLimitPause(),
-            settings.squarespaceRateLimitPause().plusSeconds(10));
-    Registry registry = context.getRegistry();
-    registry.bind("squarespacePause", pause);
-    registry.bind(
-        "squarespaceGateway",
-        new SquarespaceGateway(
-            pause,
             bean(context, "activityLog", ActivityLog.class),
-            clock,
-            settings.squarespaceApiUrl(),
-            settings.squarespaceApiKey(),
-            settings.squarespaceUserAgent()));
-    registry.bind("squarespaceApi", new SquarespaceApi(context.createProducerTemplate()));
-    registry.bind(
-        "squarespaceOrderPages",
-        new SquarespaceOrderPages(
             bean(context, "watermarks", Watermarks.class),
-            clock,
             connection.ordersSince(),
-            withRefunded(orderSettings.paymentStates()),
-            Duration.ofMinutes(5),
-            Duration.ofSeconds(5)));
-  }
-
-  /** The states polled: those booked, and REFUNDED so that refunds of booked orders are seen. */
-  private static List<String> withRefunded(List<String> states) {
-    List<String> out = new ArrayList<>(states);
-    if (!out.contains("REFUNDED")) {
-      out.add("REFUNDED");
-    }
-    return out;
+            context.createProducerTemplate(),
+            SquarespaceApi.CALL);
+    Registry registry = context.getRegistry();
+    squarespace.named().forEach(registry::bind);
   }
 }

@@ -14,11 +14,24 @@ import org.sqexact.support.GatewayCall;
  */
 public final class ExactApi {
 
+  /** The gateway route of the default connection. */
+  public static final String CALL = "direct:exact-call";
+
   private final ProducerTemplate template;
+  private final String endpoint;
   private volatile ExactDivision division;
 
   public ExactApi(ProducerTemplate template) {
+    this(template, CALL);
+  }
+
+  /**
+   * @param endpoint the gateway route of this API's connection ({@code direct:exact-call-<id>} for
+   *     a connection from {@code connections/}, docs/design/connections.md)
+   */
+  public ExactApi(ProducerTemplate template, String endpoint) {
     this.template = template;
+    this.endpoint = endpoint;
   }
 
   /** One page of an entity set: the rows and the link to the next page, if any. */
@@ -145,7 +158,7 @@ public final class ExactApi {
       int ownDivision) {
     return GatewayCall.request(
         template,
-        "direct:exact-call",
+        endpoint,
         e -> {
           e.setProperty(ExactGateway.METHOD, method);
           e.setProperty(ExactGateway.PATH, path);

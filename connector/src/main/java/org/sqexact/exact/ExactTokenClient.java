@@ -20,14 +20,32 @@ public final class ExactTokenClient {
   /** A successful refresh. {@code expires_in} arrives as a string; it is parsed here. */
   public record TokenResponse(String accessToken, String refreshToken, Duration expiresIn) {}
 
+  /** The token route of the default connection. */
+  public static final String TOKEN = "direct:exact-token";
+
   private final ProducerTemplate template;
+  private final String endpoint;
   private final String tokenUrl;
   private final String clientId;
   private final String clientSecret;
 
   public ExactTokenClient(
       ProducerTemplate template, String tokenUrl, String clientId, String clientSecret) {
+    this(template, TOKEN, tokenUrl, clientId, clientSecret);
+  }
+
+  /**
+   * @param endpoint the token route of this client's connection ({@code direct:exact-token-<id>}
+   *     for a connection from {@code connections/}, docs/design/connections.md)
+   */
+  public ExactTokenClient(
+      ProducerTemplate template,
+      String endpoint,
+      String tokenUrl,
+      String clientId,
+      String clientSecret) {
     this.template = template;
+    this.endpoint = endpoint;
     this.tokenUrl = tokenUrl;
     this.clientId = clientId;
     this.clientSecret = clientSecret;
@@ -44,7 +62,7 @@ public final class ExactTokenClient {
             + enc(clientSecret);
     Exchange ex =
         template.request(
-            "direct:exact-token",
+            endpoint,
             e -> {
               e.setProperty("exactTokenUrl", tokenUrl);
               e.getMessage().setBody(form);

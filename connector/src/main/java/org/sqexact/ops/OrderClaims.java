@@ -39,9 +39,22 @@ public final class OrderClaims {
   private final String instance;
 
   public OrderClaims(OrderLedger ledger, IdempotentRepository idempotent) {
+    this(ledger, idempotent, newInstance());
+  }
+
+  /**
+   * @param instance the process's claim prefix: every connection of one process shares it, since it
+   *     is also the node's Quartz id by which a dead node's orders are found
+   */
+  public OrderClaims(OrderLedger ledger, IdempotentRepository idempotent, String instance) {
     this.ledger = ledger;
     this.idempotent = idempotent;
-    this.instance = UUID.randomUUID().toString().substring(0, 8);
+    this.instance = instance;
+  }
+
+  /** A new process's claim prefix. */
+  public static String newInstance() {
+    return UUID.randomUUID().toString().substring(0, 8);
   }
 
   /** This process's prefix of every claim it takes. */

@@ -10,10 +10,24 @@ import org.sqexact.support.GatewayCall;
  */
 public final class SquarespaceApi {
 
+  /** The gateway route of the default connection. */
+  public static final String CALL = "direct:squarespace-call";
+
   private final ProducerTemplate template;
+  private final String endpoint;
 
   public SquarespaceApi(ProducerTemplate template) {
+    this(template, CALL);
+  }
+
+  /**
+   * @param endpoint the gateway route of this API's connection ({@code
+   *     direct:squarespace-call-<id>} for a connection from {@code connections/},
+   *     docs/design/connections.md)
+   */
+  public SquarespaceApi(ProducerTemplate template, String endpoint) {
     this.template = template;
+    this.endpoint = endpoint;
   }
 
   /** GET {@code path} (e.g. {@code /1.0/commerce/orders/abc}) with an encoded query, or null. */
@@ -44,7 +58,7 @@ public final class SquarespaceApi {
   public JsonNode withToken(String accessToken, String method, String path, JsonNode body) {
     return GatewayCall.request(
         template,
-        "direct:squarespace-call",
+        endpoint,
         e -> {
           e.setProperty(SquarespaceGateway.METHOD, method);
           e.setProperty(SquarespaceGateway.PATH, path);
@@ -57,7 +71,7 @@ public final class SquarespaceApi {
   private JsonNode call(String method, String path, String query, JsonNode body, String key) {
     return GatewayCall.request(
         template,
-        "direct:squarespace-call",
+        endpoint,
         e -> {
           e.setProperty(SquarespaceGateway.METHOD, method);
           e.setProperty(SquarespaceGateway.PATH, path);

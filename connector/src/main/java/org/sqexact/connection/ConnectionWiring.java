@@ -1,0 +1,215 @@
+package org.sqexact.connection;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.apache.camel.CamelContext;
+import org.sqexact.config.ConnectionState;
+import org.sqexact.config.ConnectorSettings;
+import org.sqexact.config.ExactBeans;
+import org.sqexact.config.OrderBeans;
+import org.sqexact.config.SquarespaceBeans;
+import org.sqexact.exact.ExactGovernors;
+import org.sqexact.exact.SharedBudget;
+import org.sqexact.ops.PollWatch;
+import org.sqexact.squarespace.SquarespaceApi;
+import org.sqexact.store.Database;
+import org.sqexact.store.SecretBox;
+import org.sqexact.support.Sleeper;
+
+/**
+ * Builds what one connection from {@code connections/} needs to run the order flow's route
+ * templates: its state in the database ({@link ConnectionState}), its Exact and Squarespace beans,
+ * its mapping and order beans and its poll watch, from the connection's settings (its file over the
+ * process's). The template parameters give each connection its own endpoints ({@code
+ * direct:order-<id>} …), its own Quartz job ({@code quartz:<id>/orders-poll}, so on several nodes
+ * each connection's poll has its own leader) and its own poll interval. What the process shares
+ * stays shared: the database, the secret box, the clock, the rate governors per division, the
+ * node's claim prefix.
+ */
+public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring {
+
+  /**
+   * The templates instantiated per connection, in start order: the gateways and the order routes
+   * before the poll that feeds them, the Quartz schedule last.
+   */
+  public static final List<String> TEMPLATES =
+      List.of(
+          "exact-call",
+          "exact-attempt",
+          "exact-token",
+          "squarespace-call",
+          "squarespace-attempt",
+          "order-failed",
+          "order-book",
+          "order-lines",
+          "order-customer",
+          "order-sync",
+          "order-dry-run",
+          "order-refunds",
+          "orders-retry",
+          "orders-fetch",
+          "orders-poll-queue",
+          "orders-poll");
+
+  /** The beans the templates refer to besides the order beans (by these names). */
+  private static final List<String> STATE_BEANS =
+      List.of("orderClaims", "orderIdempotentRepository");
+
+  /** What the process shares with every connection. */
+  public record Shared(
+      CamelContext context,
+      Function<String, String> process,
+      Database db,
+      SecretBox box,
+      Clock clock,
+      Sleeper sleeper,
+      ExactGovernors governors,
+      SharedBudget budget,
+      String claimPrefix,
+      int pollStalledIntervals) {}
+
+  /** One running connection's beans. */
+  public record Built(
+      ConnectorSettings settings,
+      ConnectionState state,
+      ExactBeans exact,
+      SquarespaceBeans squarespace,
+      OrderBeans orders,
+      PollWatch pollWatch) {}
+
+  private final Shared shared;
+  private final Map<String, Built> built = new ConcurrentHashMap<>();
+
+  public ConnectionWiring(Shared shared) {
+    this.shared = shared;
+  }
+
+  @Override
+  public Map<String, Object> parameters(ConnectionDefinition definition) {
+    String id = definition.id();
+    ConnectorSettings settings = definition.settings(shared.process());
+    ExactBeans.Endpoints exact = ExactBeans.Endpoints.of(id);
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("exactCall", exact.call());
+    p.put("exactAttempt", "direct:exact-attempt-" + id);
+    p.put("exactToken", exact.token());
+    p.put("squarespaceCall", squarespaceCall(id));
+    p.put("squarespaceAttempt", "direct:squarespace-attempt-" + id);
+    p.put("orderUri", "direct:order-" + id);
+    p.put("orderLinesUri", "direct:order-lines-" + id);
+    p.put("orderCustomerUri", "direct:order-customer-" + id);
+    p.put("orderBookUri", "direct:order-book-" + id);
+    p.put("orderDryRunUri", "direct:order-dry-run-" + id);
+    p.put("orderFailedUri", "direct:order-failed-" + id);
+    p.put("orderRefundsUri", "direct:order-refunds-" + id);
+    p.put("retryUri", "direct:retry-orders-" + id);
+    p.put("pollUri", "direct:poll-orders-" + id);
+    p.put("pollQueueUri", "seda:poll-orders-" + id);
+    // the Quartz group is the connection: one job, and on several nodes one leader, per connection
+    p.put("pollJob", "quartz:" + id + "/orders-poll");
+    p.put("pollIntervalMillis", Long.toString(settings.pollInterval().toMillis()));
+    String autoStart = definition.lookup(shared.process()).apply("sync.auto-start");
+    p.put("pollAutoStart", autoStart == null ? "true" : autoStart.strip());
+    return p;
+  }
+
+  @Override
+  public Map<String, Object> beans(ConnectionDefinition definition) {
+    String id = definition.id();
+    Function<String, String> lookup = definition.lookup(shared.process());
+    ConnectorSettings settings = ConnectorSettings.load(lookup);
+    CamelContext context = shared.context();
+    ConnectionState state =
+        ConnectionState.open(
+            settings,
+            shared.db(),
+            shared.box(),
+            shared.clock(),
+            settings.ordersSince(),
+            false,
+            shared.claimPrefix(),
+            context.createProducerTemplate());
+    OrderBeans.Mapping mapping =
+        OrderBeans.Mapping.load(settings, lookup, context::resolvePropertyPlaceholders);
+    ExactBeans exact =
+        ExactBeans.build(
+            settings,
+            shared.clock(),
+            shared.sleeper(),
+            state.alerts(),
+            state.activity(),
+            state.tokenStore(),
+            state.division(),
+            shared.governors(),
+            shared.budget(),
+            context.createProducerTemplate(),
+            ExactBeans.Endpoints.of(id));
+    SquarespaceBeans squarespace =
+        SquarespaceBeans.build(
+            settings,
+            mapping.orders(),
+            shared.clock(),
+            shared.sleeper(),
+            state.activity(),
+            state.watermarks(),
+            state.connection().ordersSince(),
+            context.createProducerTemplate(),
+            squarespaceCall(id));
+    OrderBeans orders =
+        OrderBeans.build(
+            settings,
+            shared.clock(),
+            shared.db(),
+            state,
+            mapping,
+            exact.api(),
+            exact.reference(),
+            squarespace.api());
+    PollWatch watch =
+        new PollWatch(
+            shared.clock(),
+            settings.pollInterval(),
+            shared.pollStalledIntervals(),
+            state.alerts(),
+            // several nodes (they share a budget): the watch reads every node's last poll
+            shared.budget() == null ? null : state.watermarks());
+    built.put(id, new Built(settings, state, exact, squarespace, orders, watch));
+
+    Map<String, Object> beans = new LinkedHashMap<>();
+    beans.put("exactGateway", exact.gateway());
+    beans.put("squarespaceGateway", squarespace.gateway());
+    beans.put("squarespaceApi", squarespace.api());
+    beans.put("squarespaceOrderPages", squarespace.orderPages());
+    Map<String, Object> named = state.named();
+    STATE_BEANS.forEach(name -> beans.put(name, named.get(name)));
+    beans.putAll(orders.named());
+    beans.put("pollWatch", watch);
+    return beans;
+  }
+
+  /**
+   * After the connection's routes stopped (in-flight orders finished or timed out): orders it still
+   * holds are marked interrupted, looked at first when it starts again, as at the process's stop.
+   * The shared database, governors and secret box stay open.
+   */
+  @Override
+  public void release(String id) {
+    Built b = built.remove(id);
+    if (b != null) {
+      b.state().claims().releaseOnStop();
+    }
+  }
+
+  /** A running connection's beans, or null. */
+  public Built connection(String id) {
+    return built.get(id);
+  }
+
+  private static String squarespaceCall(String id) {
+    return SquarespaceApi.CALL + "-" + id;
+  }
+}
