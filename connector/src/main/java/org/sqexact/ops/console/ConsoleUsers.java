@@ -2,6 +2,7 @@ package org.sqexact.ops.console;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.security.crypto.bcrypt.BCrypt;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.sqexact.config.SettingsException;
@@ -17,18 +18,26 @@ public final class ConsoleUsers {
 
   private static final BCryptPasswordEncoder ENCODER = new BCryptPasswordEncoder(STRENGTH);
 
-  // compared against when the name is unknown, so that the answer takes as long as for a known one
-  private static final String NOBODY = ENCODER.encode("no such user: this hash matches nothing");
+  /**
+   * Compared against when the name is unknown, so that the answer takes as long as for a known one.
+   * Made at the first such login, not at start-up: a bcrypt hash at strength 12 costs about a
+   * second of CPU in a JVM that has not compiled it yet (a fifth of the start-up's main thread in a
+   * profile of the start).
+   */
+  private static final class Nobody {
+    static final String HASH = ENCODER.encode("no such user: this hash matches nothing");
+  }
 
-  private final Map<String, String> hashes;
+  /** Hashes by name; a hash still being made (the demo's user) completes in the background. */
+  private final Map<String, CompletableFuture<String>> hashes;
 
-  private ConsoleUsers(Map<String, String> hashes) {
+  private ConsoleUsers(Map<String, CompletableFuture<String>> hashes) {
     this.hashes = Map.copyOf(hashes);
   }
 
   /** Reads the setting; a malformed entry stops start-up naming it (never showing the hash). */
   public static ConsoleUsers parse(String setting) {
-    Map<String, String> out = new LinkedHashMap<>();
+    Map<String, CompletableFuture<String>> out = new LinkedHashMap<>();
     if (setting != null) {
       int n = 0;
       for (String entry : setting.split(",")) {
@@ -51,16 +60,19 @@ public final class ConsoleUsers {
                   + "' with "
                   + (hash.isEmpty() ? "no hash" : "a value that is not a bcrypt hash"));
         }
-        out.put(name, hash);
+        out.put(name, CompletableFuture.completedFuture(hash));
       }
     }
     return new ConsoleUsers(out);
   }
 
-  /** One more operator (the demo's). */
+  /**
+   * One more operator (the demo's). The password is hashed on another thread, so the start does not
+   * wait for it; a login before it is done waits instead.
+   */
   public ConsoleUsers with(String name, String password) {
-    Map<String, String> more = new LinkedHashMap<>(hashes);
-    more.put(name, hash(password));
+    Map<String, CompletableFuture<String>> more = new LinkedHashMap<>(hashes);
+    more.put(name, CompletableFuture.supplyAsync(() -> hash(password)));
     return new ConsoleUsers(more);
   }
 
@@ -73,8 +85,9 @@ public final class ConsoleUsers {
     if (password == null || name == null) {
       return false;
     }
-    String hash = hashes.get(name);
-    boolean ok = BCrypt.checkpw(password, hash == null ? NOBODY : hash);
+    CompletableFuture<String> pending = hashes.get(name);
+    String hash = pending == null ? null : pending.join();
+    boolean ok = BCrypt.checkpw(password, hash == null ? Nobody.HASH : hash);
     return ok && hash != null;
   }
 
