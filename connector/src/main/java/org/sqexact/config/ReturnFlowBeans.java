@@ -54,10 +54,27 @@ public record ReturnFlowBeans(
       boolean productsActive,
       long productsMillis) {
 
-    /** The same schedules with other intervals (the demo's shorter ones). */
-    public Schedules withIntervals(long fulfilment, long products) {
+    /** The schedules a connection's settings ask for. */
+    public static Schedules load(SettingsReader r) {
+      return of(
+          r.bool("sync.auto-start", true),
+          StockSettings.load(r),
+          FulfilmentSettings.load(r),
+          ProductSettings.load(r));
+    }
+
+    private static Schedules of(
+        boolean autoStart,
+        StockSettings stock,
+        FulfilmentSettings fulfilment,
+        ProductSettings products) {
       return new Schedules(
-          stockActive, stockMillis, fulfilmentActive, fulfilment, productsActive, products);
+          stock.enabled() && autoStart,
+          stock.interval().toMillis(),
+          fulfilment.enabled() && autoStart,
+          fulfilment.interval().toMillis(),
+          products.enabled() && autoStart,
+          products.interval().toMillis());
     }
   }
 
@@ -128,13 +145,7 @@ public record ReturnFlowBeans(
         products,
         productSync,
         new NotificationLog(db, connectionId, clock),
-        new Schedules(
-            stock.enabled() && autoStart,
-            stock.interval().toMillis(),
-            fulfilment.enabled() && autoStart,
-            fulfilment.interval().toMillis(),
-            products.enabled() && autoStart,
-            products.interval().toMillis()));
+        Schedules.of(autoStart, stock, fulfilment, products));
   }
 
   /** The beans under the names the routes refer to. */

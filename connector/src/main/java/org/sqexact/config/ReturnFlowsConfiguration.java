@@ -14,6 +14,7 @@ import org.sqexact.store.ActivityLog;
 import org.sqexact.store.Database;
 import org.sqexact.webhook.NotificationLog;
 import org.sqexact.webhook.SquarespaceWebhookStore;
+import org.sqexact.webhook.WebhookConnections;
 import org.sqexact.webhook.WebhookReceiver;
 
 /**
@@ -23,6 +24,9 @@ import org.sqexact.webhook.WebhookReceiver;
  */
 @Configuration
 public final class ReturnFlowsConfiguration implements CamelConfiguration {
+
+  /** The bean of the connections the webhook URLs serve besides the default one. */
+  public static final String WEBHOOK_CONNECTIONS = "webhookConnections";
 
   @Override
   public void configure(CamelContext context) {
@@ -82,13 +86,23 @@ public final class ReturnFlowsConfiguration implements CamelConfiguration {
     }
     // Squarespace OAuth and the subscriptions of both sides; their secrets also verify senders
     SquarespaceWebhookStore subscriptions = WebhookSubscriptionsWiring.bind(context, settings, r);
+    // the connections from connections/ join when they start (ConnectionWiring)
+    WebhookConnections connections = new WebhookConnections();
+    registry.bind(WEBHOOK_CONNECTIONS, connections);
     registry.bind(
         "webhookReceiver",
         new WebhookReceiver(
-            squarespaceSecret,
-            r.optional("exact.webhook-secret"),
-            notifications,
-            activity,
-            subscriptions::secrets));
+            new WebhookConnections.Connection(
+                null,
+                registry
+                    .lookupByNameAndType(ConnectorConfiguration.STATE, ConnectionState.class)
+                    .division(),
+                squarespaceSecret,
+                subscriptions::secrets,
+                r.optional("exact.webhook-secret"),
+                notifications,
+                activity,
+                WebhookConnections.Endpoints.DEFAULT),
+            connections));
   }
 }
