@@ -23,6 +23,7 @@ import org.sqexact.squarespace.SquarespaceApi;
 import org.sqexact.store.Database;
 import org.sqexact.store.SecretBox;
 import org.sqexact.support.Sleeper;
+import org.sqexact.webhook.ExactWebhookSubscriptions;
 import org.sqexact.webhook.SquarespaceWebhookStore;
 import org.sqexact.webhook.WebhookConnections;
 
@@ -70,9 +71,11 @@ public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring 
           "product-sync",
           "product-sync-queue",
           "webhook-orders",
+          "exact-webhook-subscriptions-ensure",
           "stock-sync-schedule",
           "order-status-schedule",
-          "product-sync-schedule");
+          "product-sync-schedule",
+          "exact-webhook-subscriptions");
 
   /** The beans the templates refer to besides the order beans (by these names). */
   private static final List<String> STATE_BEANS =
@@ -269,6 +272,11 @@ public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring 
     p.put("productsIntervalMillis", Long.toString(s.productsMillis()));
     p.put("productsAutoStart", Boolean.toString(s.productsActive()));
     p.put("webhookOrdersUri", queues.orders());
+    // its division's Exact subscriptions, once shortly after it starts
+    p.put("subscriptionsJob", "quartz:" + id + "/exact-webhook-subscriptions");
+    p.put("subscriptionsUri", "direct:exact-webhook-subscriptions-" + id);
+    String checks = lookup.apply("connector.startup-checks");
+    p.put("subscriptionsAutoStart", checks == null ? "true" : checks.strip());
     return p;
   }
 
@@ -287,9 +295,10 @@ public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring 
       ExactBeans exact,
       SquarespaceBeans squarespace,
       OrderBeans orders) {
+    SettingsReader r = new SettingsReader(lookup);
     ReturnFlowBeans flows =
         ReturnFlowBeans.build(
-            new SettingsReader(lookup),
+            r,
             shared.clock(),
             shared.db(),
             state,
@@ -306,6 +315,18 @@ public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring 
             state.tokenStore(),
             state.division(),
             shared.context().createProducerTemplate()));
+    // the process's callback URL: Exact's notifications name the division, which finds the
+    // connection. Not removed when the connection stops (exact.webhook-unsubscribe-on-shutdown is
+    // the default connection's): its gateway routes are gone by then.
+    beans.put(
+        "exactWebhookSubscriptions",
+        new ExactWebhookSubscriptions(
+            exact.api(),
+            r.optional("exact.webhook-callback-url"),
+            state.activity(),
+            state.alerts(),
+            state.watermarks(),
+            false));
     WebhookConnections webhooks = webhookConnections();
     if (webhooks != null) {
       webhooks.add(

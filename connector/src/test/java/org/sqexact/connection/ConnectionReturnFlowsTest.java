@@ -70,6 +70,7 @@ class ConnectionReturnFlowsTest {
   private static final String SECRET_B =
       "0A1B2C3D4E5F60718293A4B5C6D7E8F90A1B2C3D4E5F60718293A4B5C6D7E8F9";
   private static final String EXACT_SECRET = "exact-app-webhook-secret";
+  private static final String CALLBACK = "https://connector.example/webhooks/exact";
   private static final String ORDER_A = "aaaaaaaaaaaaaaaaaaaaaaaa";
   private static final String ORDER_B = "bbbbbbbbbbbbbbbbbbbbbbbb";
   private static final String G1 = "aa000000-0000-4000-8000-000000000001";
@@ -156,6 +157,7 @@ class ConnectionReturnFlowsTest {
         ConnectorHarness.settings(squarespaceA.baseUrl(), exactA.baseUrl());
     settings.put("squarespace.webhook-secret", SECRET_A);
     settings.put("exact.webhook-secret", EXACT_SECRET);
+    settings.put("exact.webhook-callback-url", CALLBACK);
     TestClock clock = new TestClock();
     try (ConnectorHarness h = ConnectorHarness.start(settings, clock)) {
       // the default connection booked its order 2001 as sales order 1234 in its division too
@@ -271,6 +273,30 @@ class ConnectionReturnFlowsTest {
           401,
           send(h, "/webhooks/squarespace", forged, signature(SECRET_B.replace('0', '1'), forged))
               .statusCode());
+
+      // its division's Exact webhook subscriptions, to the process's callback URL, through its
+      // own gateway (its one-shot job is off here: the harness turns connector.startup-checks off)
+      String subscriptions = B + "webhooks/WebhookSubscriptions";
+      exactB.stubFor(
+          get(urlPathEqualTo(subscriptions))
+              .willReturn(ExactStubs.json(200, ExactStubs.page("", null))));
+      exactB.stubFor(
+          post(urlPathEqualTo(subscriptions))
+              .willReturn(ExactStubs.json(201, "{\"d\":{\"ID\":\"" + G1 + "\"}}")));
+      assertTrue(
+          h.context()
+              .getRoute("exact-webhook-subscriptions-shop-b")
+              .getEndpoint()
+              .getEndpointUri()
+              .startsWith("quartz://shop-b/exact-webhook-subscriptions"));
+      h.template().requestBody("direct:exact-webhook-subscriptions-shop-b", "");
+      List<LoggedRequest> subscribed =
+          exactB.findAll(postRequestedFor(urlPathEqualTo(subscriptions)));
+      assertEquals(3, subscribed.size(), "StockPositions, Items, GoodsDeliveries");
+      assertEquals("Bearer AT-B1", subscribed.get(0).getHeader("Authorization"));
+      assertTrue(subscribed.get(0).getBodyAsString().contains(CALLBACK));
+      assertEquals(
+          0, exactA.findAll(postRequestedFor(urlPathMatching(".*WebhookSubscriptions"))).size());
 
       // shop-b removed: its routes and its place at the webhooks go
       Files.delete(connections.resolve("shop-b.properties"));
