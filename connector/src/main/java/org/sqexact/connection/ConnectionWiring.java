@@ -35,7 +35,10 @@ import org.sqexact.webhook.WebhookConnections;
  * direct:order-<id>} …), its own Quartz job ({@code quartz:<id>/orders-poll}, so on several nodes
  * each connection's poll has its own leader) and its own poll interval. What the process shares
  * stays shared: the database, the secret box, the clock, the rate governors per division, the
- * node's claim prefix.
+ * node's claim prefix. The return flows (stock, order status, products; {@link ReturnFlowBeans})
+ * run per connection too, each on its own Quartz job ({@code quartz:<id>/stock-sync} …) scheduled
+ * by the connection's settings, and the connection joins the process's webhook URLs ({@link
+ * WebhookConnections}) while it runs.
  */
 public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring {
 
