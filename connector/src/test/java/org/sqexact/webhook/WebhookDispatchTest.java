@@ -167,6 +167,25 @@ class WebhookDispatchTest {
     assertEquals(401, gone.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
   }
 
+  @Test
+  void theDailyHousekeepingForgetsTheIdsOfEveryConnectionAfterAWeek() {
+    assertEquals(
+        "seda:webhook-orders-a", squarespace("n1", SQ_A).getProperty(WebhookReceiver.ORDERS_URI));
+    assertEquals(
+        "seda:webhook-orders",
+        squarespace("n2", SQ_DEFAULT).getProperty(WebhookReceiver.ORDERS_URI));
+    NotificationLog defaults = new NotificationLog(db, "default", clock);
+    clock.advance(Duration.ofDays(6));
+    assertEquals(0, defaults.purgeExpiredEveryConnection(), "within the week: kept");
+    assertNull(squarespace("n1", SQ_A).getProperty(WebhookReceiver.ORDER_ID), "still a repeat");
+    clock.advance(Duration.ofDays(2));
+    assertEquals(2, defaults.purgeExpiredEveryConnection());
+    assertEquals(
+        "seda:webhook-orders-a",
+        squarespace("n1", SQ_A).getProperty(WebhookReceiver.ORDERS_URI),
+        "forgotten: taken as new");
+  }
+
   private Exchange resend(Exchange e) {
     Exchange copy = new DefaultExchange(camel);
     copy.getMessage().setBody(e.getMessage().getBody());
