@@ -7,11 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqexact.store.ActivityLog;
 
 /**
  * The steps of the webhook routes ({@code routes/webhooks.camel.yaml}): check the signature over
@@ -39,37 +37,6 @@ public final class WebhookReceiver {
 
   private final WebhookConnections.Connection defaults;
   private final WebhookConnections others;
-
-  public WebhookReceiver(
-      String squarespaceSecret,
-      String exactSecret,
-      NotificationLog notifications,
-      ActivityLog activity) {
-    this(squarespaceSecret, exactSecret, notifications, activity, List::of);
-  }
-
-  /**
-   * With the secrets of the subscriptions the connector made itself (stored encrypted): a
-   * notification signed with any of them, or with the configured secret, is accepted.
-   */
-  public WebhookReceiver(
-      String squarespaceSecret,
-      String exactSecret,
-      NotificationLog notifications,
-      ActivityLog activity,
-      Supplier<List<String>> subscriptionSecrets) {
-    this(
-        new WebhookConnections.Connection(
-            null,
-            () -> 0,
-            squarespaceSecret,
-            subscriptionSecrets,
-            exactSecret,
-            notifications,
-            activity,
-            WebhookConnections.Endpoints.DEFAULT),
-        new WebhookConnections());
-  }
 
   /**
    * @param defaults the default connection: it is served as it always was
