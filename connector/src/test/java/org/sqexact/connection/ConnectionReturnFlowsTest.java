@@ -132,6 +132,44 @@ class ConnectionReturnFlowsTest {
                     200,
                     ExactStubs.page(
                         "{\"EntryID\":\"" + G1 + "\",\"SalesOrderNumber\":1234}", null))));
+    // shop-b's Exact: one shop item, VAT 21% excl.
+    exactB.stubFor(
+        get(urlPathEqualTo(B + "sync/Deleted"))
+            .willReturn(ExactStubs.json(200, ExactStubs.page("", null))));
+    exactB.stubFor(
+        get(urlPathEqualTo(B + "sync/Logistics/Items"))
+            .withQueryParam("$filter", equalTo("Timestamp gt 1L"))
+            .willReturn(
+                ExactStubs.json(
+                    200,
+                    ExactStubs.page(
+                        "{\"Timestamp\":\"101\",\"ID\":\"00000000-0000-4000-8000-000000000101\","
+                            + "\"Code\":\"KOF-B\",\"Description\":\"Koffie B\","
+                            + "\"ExtraDescription\":null,\"IsWebshopItem\":1,"
+                            + "\"ItemGroupCode\":\"KOF\",\"StandardSalesPrice\":10.00,"
+                            + "\"SalesVatCode\":\"1\",\"EndDate\":null}",
+                        null))));
+    exactB.stubFor(
+        get(urlPathEqualTo(B + "sync/Logistics/Items"))
+            .withQueryParam("$filter", equalTo("Timestamp gt 101L"))
+            .willReturn(ExactStubs.json(200, ExactStubs.page("", null))));
+    exactB.stubFor(
+        get(urlPathEqualTo(B + "vat/VATCodes"))
+            .willReturn(
+                ExactStubs.json(
+                    200,
+                    ExactStubs.page(
+                        "{\"Code\":\"1  \",\"Description\":\"21% excl\",\"Percentage\":0.21,"
+                            + "\"Type\":\"E\"}",
+                        null))));
+    // shop-b's Squarespace: no products yet
+    squarespaceB.stubFor(
+        get(urlPathEqualTo("/1.0/authorization/website"))
+            .willReturn(okJson("{\"id\":\"w-b\",\"currency\":\"EUR\"}")));
+    squarespaceB.stubFor(
+        get(urlPathEqualTo("/v2/commerce/products"))
+            .willReturn(okJson("{\"products\":[],\"pagination\":{\"hasNextPage\":false}}")));
+    squarespaceB.stubFor(post(urlPathMatching("/v2/commerce/products.*")).willReturn(okJson("{}")));
     // shop-b's Squarespace: one variant, its order still pending
     squarespaceB.stubFor(
         get(urlPathEqualTo("/1.0/commerce/inventory"))
@@ -175,6 +213,8 @@ class ConnectionReturnFlowsTest {
               + "\nsquarespace.webhook-secret = "
               + SECRET_B
               + "\nsync.auto-start = true\nstock.interval = 3600\nfulfilment.enabled = false\n"
+              + "products.enabled = true\nproducts.store-page-id = PAGE-B\n"
+              + "products.interval = 3600\n"
               // its order poll is not what this test is about
               + "sync.poll-interval = 3600\n");
       ConnectionDefinitions definitions =
@@ -222,6 +262,24 @@ class ConnectionReturnFlowsTest {
               .withHeader("Authorization", equalTo("Bearer AT-B1")));
       assertEquals(0, squarespaceA.findAll(postRequestedFor(urlPathEqualTo(ADJUST))).size());
       assertEquals(0, exactA.findAll(getRequestedFor(urlPathMatching(".*/sync/.*"))).size());
+
+      // its product job fired too: its Exact item became a product in its shop, on its store page
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  !squarespaceB
+                      .findAll(postRequestedFor(urlPathEqualTo("/v2/commerce/products")))
+                      .isEmpty());
+      LoggedRequest product =
+          squarespaceB.findAll(postRequestedFor(urlPathEqualTo("/v2/commerce/products"))).get(0);
+      assertEquals("Bearer key-b", product.getHeader("Authorization"));
+      assertTrue(product.getBodyAsString().contains("KOF-B"), product.getBodyAsString());
+      assertTrue(product.getBodyAsString().contains("PAGE-B"), product.getBodyAsString());
+      assertEquals(
+          ServiceStatus.Stopped,
+          h.context().getRouteController().getRouteStatus("product-sync-schedule"),
+          "the default connection's products are off");
 
       // Exact notifies a delivery in shop-b's division: shop-b's order-status run, not the
       // default's
