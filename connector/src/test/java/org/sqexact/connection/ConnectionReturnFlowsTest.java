@@ -55,10 +55,10 @@ import org.sqexact.webhook.WebhookSignatures;
  * The return flows and the webhooks per connection: the connector as production starts it (the
  * default connection; sync.auto-start off, so its schedules stay stopped) plus shop-b from a
  * connections/ directory with its own Squarespace and Exact (a second WireMock pair), its own
- * division, key and schedule. Shop-b's stock is written to its own shop with its own key by a run
- * its own Quartz job fired; an Exact notification of its division fulfils its order (the same sales
- * order number as one of the default connection's) in its shop; a Squarespace notification goes to
- * the connection whose secret signed it.
+ * division, key and schedule. Shop-b's stock and products are written to its own shop with its own
+ * key by runs its own Quartz jobs fired; an Exact notification of its division fulfils its order
+ * (the same sales order number as one of the default connection's) in its shop; a Squarespace
+ * notification goes to the connection whose secret signed it.
  */
 class ConnectionReturnFlowsTest {
 
