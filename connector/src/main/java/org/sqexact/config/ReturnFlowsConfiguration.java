@@ -8,25 +8,13 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.sqexact.exact.ExactApi;
 import org.sqexact.exact.ExactRateGovernor;
-import org.sqexact.fulfilment.FulfilmentLedger;
-import org.sqexact.fulfilment.FulfilmentSettings;
-import org.sqexact.fulfilment.FulfilmentSync;
-import org.sqexact.ops.Alerts;
 import org.sqexact.order.VatCodes;
-import org.sqexact.product.ProductSettings;
-import org.sqexact.product.ProductSync;
 import org.sqexact.squarespace.SquarespaceApi;
-import org.sqexact.stock.ExactStockPositions;
-import org.sqexact.stock.OrdersFirst;
-import org.sqexact.stock.StockSettings;
-import org.sqexact.stock.StockStore;
-import org.sqexact.stock.StockSync;
-import org.sqexact.stock.VariantCatalog;
 import org.sqexact.store.ActivityLog;
 import org.sqexact.store.Database;
-import org.sqexact.store.Watermarks;
 import org.sqexact.webhook.NotificationLog;
 import org.sqexact.webhook.SquarespaceWebhookStore;
+import org.sqexact.webhook.WebhookConnections;
 import org.sqexact.webhook.WebhookReceiver;
 
 /**
@@ -37,6 +25,9 @@ import org.sqexact.webhook.WebhookReceiver;
 @Configuration
 public final class ReturnFlowsConfiguration implements CamelConfiguration {
 
+  /** The bean of the connections the webhook URLs serve besides the default one. */
+  public static final String WEBHOOK_CONNECTIONS = "webhookConnections";
+
   @Override
   public void configure(CamelContext context) {
     ConnectorSettings settings =
@@ -44,69 +35,7 @@ public final class ReturnFlowsConfiguration implements CamelConfiguration {
     PropertiesComponent pc = context.getPropertiesComponent();
     Registry registry = context.getRegistry();
     SettingsReader r = new SettingsReader(key -> pc.resolveProperty(key).orElse(null));
-    boolean autoStart = r.bool("sync.auto-start", true);
-    Clock clock = registry.lookupByNameAndType(ConnectorConfiguration.CLOCK, Clock.class);
-    Database db = registry.lookupByNameAndType("connectorDatabase", Database.class);
-    ActivityLog activity = registry.lookupByNameAndType("activityLog", ActivityLog.class);
-    Alerts alerts = registry.lookupByNameAndType("alerts", Alerts.class);
-    ExactApi exact = registry.lookupByNameAndType("exactApi", ExactApi.class);
-    SquarespaceApi squarespace =
-        registry.lookupByNameAndType("squarespaceApi", SquarespaceApi.class);
-    Watermarks watermarks = registry.lookupByNameAndType("watermarks", Watermarks.class);
-    String connectionId = settings.connectionId();
-    OrdersFirst ordersFirst =
-        new OrdersFirst(
-            registry.lookupByNameAndType("exactRateGovernor", ExactRateGovernor.class),
-            settings.exactDivision(),
-            clock);
-
-    // stock, Exact → Squarespace
-    StockSettings stock = StockSettings.load(r);
-    VariantCatalog catalog = new VariantCatalog(squarespace, clock, stock.catalogueRefresh());
-    StockStore stockStore = new StockStore(db, connectionId, clock);
-    registry.bind("stockSettings", stock);
-    registry.bind("variantCatalog", catalog);
-    registry.bind("stockStore", stockStore);
-    registry.bind(
-        "stockSync",
-        new StockSync(
-            new ExactStockPositions(exact, stock),
-            catalog,
-            stockStore,
-            squarespace,
-            stock,
-            activity,
-            alerts,
-            ordersFirst));
-    pc.addOverrideProperty("stock.schedule-active", Boolean.toString(stock.enabled() && autoStart));
-    pc.addOverrideProperty("stock.interval-millis", Long.toString(stock.interval().toMillis()));
-
-    // order status, Exact deliveries → Squarespace fulfilments
-    FulfilmentSettings fulfilment = FulfilmentSettings.load(r);
-    FulfilmentLedger fulfilments = new FulfilmentLedger(db, connectionId, clock);
-    registry.bind("fulfilmentSettings", fulfilment);
-    registry.bind("fulfilmentLedger", fulfilments);
-    registry.bind(
-        "fulfilmentSync",
-        new FulfilmentSync(
-            exact,
-            squarespace,
-            fulfilments,
-            watermarks,
-            fulfilment,
-            activity,
-            alerts,
-            ordersFirst));
-    pc.addOverrideProperty(
-        "fulfilment.schedule-active", Boolean.toString(fulfilment.enabled() && autoStart));
-    long fulfilmentMillis = fulfilment.interval().toMillis();
-    if (settings.demo() && "300".equals(r.optional("fulfilment.interval"))) {
-      fulfilmentMillis = 20_000; // the demo shows a delivery in the shop within seconds
-    }
-    pc.addOverrideProperty("fulfilment.interval-millis", Long.toString(fulfilmentMillis));
-
-    // products, Exact items → Squarespace products (off by default; the demo:
-    // PRODUCTS_ENABLED=true)
+    // products: the demo shop's store page unless one is set (the demo: PRODUCTS_ENABLED=true)
     DemoBackend.Running demo =
         registry.lookupByNameAndType(DemoMode.RUNNING, DemoBackend.Running.class);
     if (demo != null
@@ -114,28 +43,38 @@ public final class ReturnFlowsConfiguration implements CamelConfiguration {
         && demo.squarespaceStorePageId() != null) {
       pc.addOverrideProperty("products.store-page-id", demo.squarespaceStorePageId());
     }
-    ProductSettings products = ProductSettings.load(r);
-    registry.bind(
-        "productSync",
-        new ProductSync(
-            exact,
-            squarespace,
-            registry.lookupByNameAndType("vatCodes", VatCodes.class),
-            products,
-            activity,
-            ordersFirst,
-            clock));
-    pc.addOverrideProperty(
-        "products.schedule-active", Boolean.toString(products.enabled() && autoStart));
-    long productMillis = products.interval().toMillis();
+    ReturnFlowBeans flows =
+        ReturnFlowBeans.build(
+            r,
+            registry.lookupByNameAndType(ConnectorConfiguration.CLOCK, Clock.class),
+            registry.lookupByNameAndType("connectorDatabase", Database.class),
+            registry.lookupByNameAndType(ConnectorConfiguration.STATE, ConnectionState.class),
+            registry.lookupByNameAndType("exactApi", ExactApi.class),
+            registry.lookupByNameAndType("exactRateGovernor", ExactRateGovernor.class),
+            registry.lookupByNameAndType("squarespaceApi", SquarespaceApi.class),
+            registry.lookupByNameAndType("vatCodes", VatCodes.class));
+    flows.named().forEach(registry::bind);
+
+    // the default connection's schedules: the values its templatedRoutes pass as parameters
+    ReturnFlowBeans.Schedules s = flows.schedules();
+    long fulfilmentMillis = s.fulfilmentMillis();
+    if (settings.demo() && "300".equals(r.optional("fulfilment.interval"))) {
+      fulfilmentMillis = 20_000; // the demo shows a delivery in the shop within seconds
+    }
+    long productMillis = s.productsMillis();
     if (demo != null && "900".equals(r.optional("products.interval"))) {
       productMillis = 20_000; // the demo shows a change in Exact in the shop within seconds
     }
+    pc.addOverrideProperty("stock.schedule-active", Boolean.toString(s.stockActive()));
+    pc.addOverrideProperty("stock.interval-millis", Long.toString(s.stockMillis()));
+    pc.addOverrideProperty("fulfilment.schedule-active", Boolean.toString(s.fulfilmentActive()));
+    pc.addOverrideProperty("fulfilment.interval-millis", Long.toString(fulfilmentMillis));
+    pc.addOverrideProperty("products.schedule-active", Boolean.toString(s.productsActive()));
     pc.addOverrideProperty("products.interval-millis", Long.toString(productMillis));
 
     // webhooks (routes/webhooks.camel.yaml): secrets verify the senders
-    NotificationLog notifications = new NotificationLog(db, connectionId, clock);
-    registry.bind("notificationLog", notifications);
+    NotificationLog notifications = flows.notificationLog();
+    ActivityLog activity = registry.lookupByNameAndType("activityLog", ActivityLog.class);
     String squarespaceSecret = r.optional("squarespace.webhook-secret");
     if (demo != null && squarespaceSecret == null) {
       // the demo shop subscribes to the connector's webhook, so new orders are booked at once
@@ -147,13 +86,23 @@ public final class ReturnFlowsConfiguration implements CamelConfiguration {
     }
     // Squarespace OAuth and the subscriptions of both sides; their secrets also verify senders
     SquarespaceWebhookStore subscriptions = WebhookSubscriptionsWiring.bind(context, settings, r);
+    // the connections from connections/ join when they start (ConnectionWiring)
+    WebhookConnections connections = new WebhookConnections();
+    registry.bind(WEBHOOK_CONNECTIONS, connections);
     registry.bind(
         "webhookReceiver",
         new WebhookReceiver(
-            squarespaceSecret,
-            r.optional("exact.webhook-secret"),
-            notifications,
-            activity,
-            subscriptions::secrets));
+            new WebhookConnections.Connection(
+                null,
+                registry
+                    .lookupByNameAndType(ConnectorConfiguration.STATE, ConnectionState.class)
+                    .division(),
+                squarespaceSecret,
+                subscriptions::secrets,
+                r.optional("exact.webhook-secret"),
+                notifications,
+                activity,
+                WebhookConnections.Endpoints.DEFAULT),
+            connections));
   }
 }

@@ -11,14 +11,21 @@ import org.sqexact.config.ConnectionState;
 import org.sqexact.config.ConnectorSettings;
 import org.sqexact.config.ExactBeans;
 import org.sqexact.config.OrderBeans;
+import org.sqexact.config.ReturnFlowBeans;
+import org.sqexact.config.ReturnFlowsConfiguration;
+import org.sqexact.config.SettingsReader;
 import org.sqexact.config.SquarespaceBeans;
 import org.sqexact.exact.ExactGovernors;
 import org.sqexact.exact.SharedBudget;
 import org.sqexact.ops.PollWatch;
+import org.sqexact.ops.console.ConnectionSetup;
 import org.sqexact.squarespace.SquarespaceApi;
 import org.sqexact.store.Database;
 import org.sqexact.store.SecretBox;
 import org.sqexact.support.Sleeper;
+import org.sqexact.webhook.ExactWebhookSubscriptions;
+import org.sqexact.webhook.SquarespaceWebhookStore;
+import org.sqexact.webhook.WebhookConnections;
 
 /**
  * Builds what one connection from {@code connections/} needs to run the order flow's route
@@ -28,7 +35,10 @@ import org.sqexact.support.Sleeper;
  * direct:order-<id>} …), its own Quartz job ({@code quartz:<id>/orders-poll}, so on several nodes
  * each connection's poll has its own leader) and its own poll interval. What the process shares
  * stays shared: the database, the secret box, the clock, the rate governors per division, the
- * node's claim prefix.
+ * node's claim prefix. The return flows (stock, order status, products; {@link ReturnFlowBeans})
+ * run per connection too, each on its own Quartz job ({@code quartz:<id>/stock-sync} …) scheduled
+ * by the connection's settings, and the connection joins the process's webhook URLs ({@link
+ * WebhookConnections}) while it runs.
  */
 public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring {
 
@@ -53,7 +63,22 @@ public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring 
           "orders-retry",
           "orders-fetch",
           "orders-poll-queue",
-          "orders-poll");
+          "orders-poll",
+          // the return flows and the webhook orders (ReturnFlowBeans), their schedules last
+          "order-fulfil",
+          "order-status",
+          "order-status-queue",
+          "stock-write",
+          "stock-sync",
+          "stock-sync-queue",
+          "product-sync",
+          "product-sync-queue",
+          "webhook-orders",
+          "exact-webhook-subscriptions-ensure",
+          "stock-sync-schedule",
+          "order-status-schedule",
+          "product-sync-schedule",
+          "exact-webhook-subscriptions");
 
   /** The beans the templates refer to besides the order beans (by these names). */
   private static final List<String> STATE_BEANS =
@@ -83,6 +108,7 @@ public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring 
 
   private final Shared shared;
   private final Map<String, Built> built = new ConcurrentHashMap<>();
+  private final Map<String, ReturnFlowBeans> returnFlows = new ConcurrentHashMap<>();
 
   public ConnectionWiring(Shared shared) {
     this.shared = shared;
@@ -114,6 +140,7 @@ public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring 
     p.put("pollIntervalMillis", Long.toString(settings.pollInterval().toMillis()));
     String autoStart = definition.lookup(shared.process()).apply("sync.auto-start");
     p.put("pollAutoStart", autoStart == null ? "true" : autoStart.strip());
+    p.putAll(returnFlowParameters(id, definition.lookup(shared.process())));
     return p;
   }
 
@@ -188,6 +215,7 @@ public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring 
     STATE_BEANS.forEach(name -> beans.put(name, named.get(name)));
     beans.putAll(orders.named());
     beans.put("pollWatch", watch);
+    beans.putAll(returnFlowBeans(id, definition, lookup, state, exact, squarespace, orders));
     return beans;
   }
 
@@ -198,6 +226,11 @@ public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring 
    */
   @Override
   public void release(String id) {
+    WebhookConnections webhooks = webhookConnections();
+    if (webhooks != null) {
+      webhooks.remove(id);
+    }
+    returnFlows.remove(id);
     Built b = built.remove(id);
     if (b != null) {
       b.state().claims().releaseOnStop();
@@ -207,6 +240,118 @@ public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring 
   /** A running connection's beans, or null. */
   public Built connection(String id) {
     return built.get(id);
+  }
+
+  /** A running connection's return-flow beans (stock, fulfilment, products), or null. */
+  public ReturnFlowBeans returnFlows(String id) {
+    return returnFlows.get(id);
+  }
+
+  /**
+   * The return flows' endpoints and Quartz jobs ({@code quartz:<id>/stock-sync} …, one job and on
+   * several nodes one leader per connection and flow), and their schedules from the connection's
+   * settings ({@code stock.enabled}, {@code stock.interval}, … and {@code sync.auto-start}).
+   */
+  private static Map<String, Object> returnFlowParameters(
+      String id, Function<String, String> lookup) {
+    ReturnFlowBeans.Schedules s = ReturnFlowBeans.Schedules.load(new SettingsReader(lookup));
+    WebhookConnections.Endpoints queues = WebhookConnections.Endpoints.of(id);
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("stockJob", "quartz:" + id + "/stock-sync");
+    p.put("stockQueueUri", queues.stock());
+    p.put("stockUri", "direct:stock-sync-" + id);
+    p.put("stockWriteUri", "direct:stock-write-" + id);
+    p.put("stockIntervalMillis", Long.toString(s.stockMillis()));
+    p.put("stockAutoStart", Boolean.toString(s.stockActive()));
+    p.put("fulfilmentJob", "quartz:" + id + "/order-status");
+    p.put("fulfilmentQueueUri", queues.fulfilment());
+    p.put("fulfilmentUri", "direct:order-status-" + id);
+    p.put("fulfilUri", "direct:order-fulfil-" + id);
+    p.put("fulfilmentIntervalMillis", Long.toString(s.fulfilmentMillis()));
+    p.put("fulfilmentAutoStart", Boolean.toString(s.fulfilmentActive()));
+    p.put("productsJob", "quartz:" + id + "/product-sync");
+    p.put("productsQueueUri", "seda:product-sync-" + id);
+    p.put("productsUri", "direct:product-sync-" + id);
+    p.put("productsIntervalMillis", Long.toString(s.productsMillis()));
+    p.put("productsAutoStart", Boolean.toString(s.productsActive()));
+    p.put("webhookOrdersUri", queues.orders());
+    // its division's Exact subscriptions, once shortly after it starts
+    p.put("subscriptionsJob", "quartz:" + id + "/exact-webhook-subscriptions");
+    p.put("subscriptionsUri", "direct:exact-webhook-subscriptions-" + id);
+    String checks = lookup.apply("connector.startup-checks");
+    p.put("subscriptionsAutoStart", checks == null ? "true" : checks.strip());
+    return p;
+  }
+
+  /**
+   * The connection's stock, fulfilment and product beans, its connection check, and its place at
+   * the webhook URLs: Squarespace notifications signed with its own {@code
+   * squarespace.webhook-secret} (from its file only: a secret belongs to one subscription of one
+   * site, so the default's is never inherited) or its subscriptions' secrets, Exact notifications
+   * of its division.
+   */
+  private Map<String, Object> returnFlowBeans(
+      String id,
+      ConnectionDefinition definition,
+      Function<String, String> lookup,
+      ConnectionState state,
+      ExactBeans exact,
+      SquarespaceBeans squarespace,
+      OrderBeans orders) {
+    SettingsReader r = new SettingsReader(lookup);
+    ReturnFlowBeans flows =
+        ReturnFlowBeans.build(
+            r,
+            shared.clock(),
+            shared.db(),
+            state,
+            exact.api(),
+            exact.governor(),
+            squarespace.api(),
+            orders.vatCodes());
+    returnFlows.put(id, flows);
+    Map<String, Object> beans = new LinkedHashMap<>(flows.named());
+    beans.put(
+        "connectionSetup",
+        new ConnectionSetup(
+            squarespace.gateway(),
+            state.tokenStore(),
+            state.division(),
+            shared.context().createProducerTemplate()));
+    // the process's callback URL: Exact's notifications name the division, which finds the
+    // connection. Not removed when the connection stops (exact.webhook-unsubscribe-on-shutdown is
+    // the default connection's): its gateway routes are gone by then.
+    beans.put(
+        "exactWebhookSubscriptions",
+        new ExactWebhookSubscriptions(
+            exact.api(),
+            r.optional("exact.webhook-callback-url"),
+            state.activity(),
+            state.alerts(),
+            state.watermarks(),
+            false));
+    WebhookConnections webhooks = webhookConnections();
+    if (webhooks != null) {
+      webhooks.add(
+          new WebhookConnections.Connection(
+              id,
+              state.division(),
+              definition.properties().get("squarespace.webhook-secret"),
+              new SquarespaceWebhookStore(shared.db(), shared.box(), id, shared.clock())::secrets,
+              lookup.apply("exact.webhook-secret"),
+              flows.notificationLog(),
+              state.activity(),
+              WebhookConnections.Endpoints.of(id)));
+    }
+    return beans;
+  }
+
+  private WebhookConnections webhookConnections() {
+    return shared
+        .context()
+        .getRegistry()
+        .lookupByNameAndType(
+            ReturnFlowsConfiguration.WEBHOOK_CONNECTIONS, WebhookConnections.class);
   }
 
   private static String squarespaceCall(String id) {

@@ -41,6 +41,18 @@ public final class NotificationLog {
     return purgeOlderThan(Duration.ofDays(7));
   }
 
+  /**
+   * Forgets the ids older than a week of every connection, the default one and those from {@code
+   * connections/} (running or removed): the process's daily webhook housekeeping; returns how many.
+   */
+  public int purgeExpiredEveryConnection() {
+    return Sql.update(
+        db,
+        "webhook notification log",
+        "DELETE FROM processed_notification WHERE received_at < ?",
+        Timestamp.from(clock.instant().minus(Duration.ofDays(7))));
+  }
+
   /** Forgets ids older than Squarespace's 48-hour retry window and more (housekeeping). */
   public int purgeOlderThan(Duration age) {
     return Sql.update(

@@ -3,19 +3,19 @@ package org.sqexact.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqexact.store.ActivityLog;
 
 /**
  * The steps of the webhook routes ({@code routes/webhooks.camel.yaml}): check the signature over
- * the raw body, drop repeated notifications, and say which flow to wake. The work itself is done
- * asynchronously, so the sender gets its answer within a second.
+ * the raw body, drop repeated notifications, and say which flow of which connection to wake (the
+ * default connection's, or one from {@code connections/}: {@link WebhookConnections}). The work
+ * itself is done asynchronously, so the sender gets its answer within a second.
  */
 public final class WebhookReceiver {
 
@@ -23,64 +23,46 @@ public final class WebhookReceiver {
   public static final String REJECTED = "webhookRejected";
 
   public static final String ORDER_ID = "webhookOrderId";
+
+  /** The queue of the connection whose order a Squarespace notification announced. */
+  public static final String ORDERS_URI = "webhookOrdersUri";
+
+  /** The queues of the runs an Exact notification wakes (a list: one per connection). */
   public static final String TARGET = "webhookTarget";
+
   public static final String RECEIVED_AT = "webhookReceivedAt";
 
   private static final Logger LOG = LoggerFactory.getLogger(WebhookReceiver.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final String squarespaceSecret;
-  private final String exactSecret;
-  private final NotificationLog notifications;
-  private final ActivityLog activity;
-  private final Supplier<List<String>> subscriptionSecrets;
-
-  public WebhookReceiver(
-      String squarespaceSecret,
-      String exactSecret,
-      NotificationLog notifications,
-      ActivityLog activity) {
-    this(squarespaceSecret, exactSecret, notifications, activity, List::of);
-  }
+  private final WebhookConnections.Connection defaults;
+  private final WebhookConnections others;
 
   /**
-   * With the secrets of the subscriptions the connector made itself (stored encrypted): a
-   * notification signed with any of them, or with the configured secret, is accepted.
+   * @param defaults the default connection: it is served as it always was
+   * @param others the connections from {@code connections/}, added and removed while running
    */
-  public WebhookReceiver(
-      String squarespaceSecret,
-      String exactSecret,
-      NotificationLog notifications,
-      ActivityLog activity,
-      Supplier<List<String>> subscriptionSecrets) {
-    this.squarespaceSecret = squarespaceSecret;
-    this.exactSecret = exactSecret;
-    this.notifications = notifications;
-    this.activity = activity;
-    this.subscriptionSecrets = subscriptionSecrets;
-  }
-
-  private boolean squarespaceSigned(byte[] raw, String signature) {
-    if (WebhookSignatures.squarespace(squarespaceSecret, raw, signature)) {
-      return true;
-    }
-    for (String secret : subscriptionSecrets.get()) {
-      if (WebhookSignatures.squarespace(secret, raw, signature)) {
-        return true;
-      }
-    }
-    return false;
+  public WebhookReceiver(WebhookConnections.Connection defaults, WebhookConnections others) {
+    this.defaults = defaults;
+    this.others = others;
   }
 
   /**
    * A Squarespace notification ({@code order.create}, {@code order.update}): verified, deduplicated
-   * by its id; {@link #ORDER_ID} is set when the order should be fetched and booked.
+   * by its id; {@link #ORDER_ID} and {@link #ORDERS_URI} are set when the order should be fetched
+   * and booked by the connection whose secret signed it.
    */
   public Map<String, Object> squarespace(Exchange exchange) {
     exchange.setProperty(RECEIVED_AT, System.nanoTime());
     byte[] raw = rawBody(exchange);
     String signature = exchange.getMessage().getHeader("Squarespace-Signature", String.class);
-    if (!squarespaceSigned(raw, signature)) {
+    List<WebhookConnections.Connection> signers = new ArrayList<>();
+    for (WebhookConnections.Connection c : candidates()) {
+      if (c.signsSquarespace(raw, signature)) {
+        signers.add(c);
+      }
+    }
+    if (signers.isEmpty()) {
       return reject(exchange, "squarespace", signature == null ? "no signature" : "bad signature");
     }
     JsonNode n = parse(raw);
@@ -88,13 +70,24 @@ public final class WebhookReceiver {
     String topic = n.path("topic").asText("");
     String orderId = n.path("data").path("orderId").asText("");
     respond(exchange, 200);
-    if (!id.isEmpty() && !notifications.firstTime("squarespace", id)) {
+    if (signers.size() > 1) {
+      // the same secret set for two connections: booking in either could be the wrong shop
+      LOG.warn(
+          "Squarespace webhook {} is signed with a secret several connections have ({}); it is"
+              + " left to their polls: give each connection its own squarespace.webhook-secret",
+          id,
+          signers.stream().map(WebhookReceiver::name).toList());
+      return Map.of("received", true, "ambiguous", true);
+    }
+    WebhookConnections.Connection to = signers.get(0);
+    if (!id.isEmpty() && !to.notifications().firstTime("squarespace", id)) {
       return Map.of("received", true, "duplicate", true);
     }
     if ((topic.equals("order.create") || topic.equals("order.update"))
         && orderId.matches("[0-9a-fA-F]{24}")) {
       exchange.setProperty(ORDER_ID, orderId);
-      activity.record(orderId, null, "webhook squarespace", "ok", topic + " received");
+      exchange.setProperty(ORDERS_URI, to.endpoints().orders());
+      to.activity().record(orderId, null, "webhook squarespace", "ok", topic + " received");
     } else {
       LOG.info("Squarespace webhook {} ignored (topic '{}')", id, topic);
     }
@@ -103,9 +96,11 @@ public final class WebhookReceiver {
 
   /**
    * An Exact notification: the empty validation POST Exact sends when a subscription is made is
-   * answered 200; others are verified by their {@code HashCode}, and {@link #TARGET} names the flow
-   * whose incremental read fetches the changed record (stock positions and items: the stock flow;
-   * goods deliveries: the order-status flow).
+   * answered 200; others are verified by their {@code HashCode}, and {@link #TARGET} lists the
+   * queues of the flows whose incremental read fetches the changed record (stock positions and
+   * items: the stock flow; goods deliveries: the order-status flow) of each connection on the
+   * notification's {@code Division}. A division no connection from {@code connections/} has goes to
+   * the default connection, as before there were several.
    */
   public Map<String, Object> exact(Exchange exchange) {
     byte[] raw = rawBody(exchange);
@@ -114,30 +109,65 @@ public final class WebhookReceiver {
       return Map.of("validated", true);
     }
     String text = new String(raw, StandardCharsets.UTF_8);
-    if (!WebhookSignatures.exact(exactSecret, text)) {
+    List<WebhookConnections.Connection> signers = new ArrayList<>();
+    for (WebhookConnections.Connection c : candidates()) {
+      if (c.signsExact(text)) {
+        signers.add(c);
+      }
+    }
+    if (signers.isEmpty()) {
       return reject(exchange, "exact", "bad HashCode");
     }
     JsonNode content = parse(raw).path("Content");
     String topic = content.path("Topic").asText("").toLowerCase(Locale.ROOT);
+    int division = content.path("Division").asInt(0);
     respond(exchange, 200);
-    switch (topic) {
-      case "stockpositions", "items" -> exchange.setProperty(TARGET, "seda:stock-sync");
-      case "goodsdeliveries" -> exchange.setProperty(TARGET, "seda:order-status");
-      default -> LOG.info("Exact webhook topic '{}' ignored", topic);
+    List<WebhookConnections.Connection> to =
+        signers.stream().filter(c -> division != 0 && c.division().getAsInt() == division).toList();
+    if (to.isEmpty() && signers.contains(defaults)) {
+      to = List.of(defaults);
     }
-    activity.record(
-        null,
-        null,
-        "webhook exact",
-        "ok",
-        content.path("Topic").asText("?") + " " + content.path("Action").asText(""));
+    List<String> targets = new ArrayList<>();
+    for (WebhookConnections.Connection c : to) {
+      switch (topic) {
+        case "stockpositions", "items" -> targets.add(c.endpoints().stock());
+        case "goodsdeliveries" -> targets.add(c.endpoints().fulfilment());
+        default -> {}
+      }
+      c.activity()
+          .record(
+              null,
+              null,
+              "webhook exact",
+              "ok",
+              content.path("Topic").asText("?") + " " + content.path("Action").asText(""));
+    }
+    if (targets.isEmpty()) {
+      LOG.info("Exact webhook topic '{}' of division {} ignored", topic, division);
+    } else {
+      exchange.setProperty(TARGET, targets);
+    }
     return Map.of("received", true);
+  }
+
+  /** The default connection first, then the others by id. */
+  private List<WebhookConnections.Connection> candidates() {
+    List<WebhookConnections.Connection> all = new ArrayList<>();
+    all.add(defaults);
+    all.addAll(others.all());
+    return all;
+  }
+
+  private static String name(WebhookConnections.Connection c) {
+    return c.id() == null ? "the default connection" : c.id();
   }
 
   private Map<String, Object> reject(Exchange exchange, String source, String why) {
     exchange.setProperty(REJECTED, true);
     respond(exchange, 401);
-    activity.record(null, null, "webhook " + source, "rejected", why + ": nothing processed");
+    defaults
+        .activity()
+        .record(null, null, "webhook " + source, "rejected", why + ": nothing processed");
     LOG.warn("Webhook from {} rejected: {}", source, why);
     return Map.of("error", why);
   }
