@@ -53,7 +53,8 @@ public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring 
           "orders-retry",
           "orders-fetch",
           "orders-poll-queue",
-          "orders-poll");
+          "orders-poll",
+          "poll-watch");
 
   /** The beans the templates refer to besides the order beans (by these names). */
   private static final List<String> STATE_BEANS =
@@ -111,6 +112,7 @@ public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring 
     p.put("pollQueueUri", "seda:poll-orders-" + id);
     // the Quartz group is the connection: one job, and on several nodes one leader, per connection
     p.put("pollJob", "quartz:" + id + "/orders-poll");
+    p.put("pollWatchJob", "quartz:" + id + "/poll-watch");
     p.put("pollIntervalMillis", Long.toString(settings.pollInterval().toMillis()));
     String autoStart = definition.lookup(shared.process()).apply("sync.auto-start");
     p.put("pollAutoStart", autoStart == null ? "true" : autoStart.strip());

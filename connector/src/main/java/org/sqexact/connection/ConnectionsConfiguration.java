@@ -16,10 +16,12 @@ import org.sqexact.config.ConnectorConfiguration;
 import org.sqexact.config.ConnectorSettings;
 import org.sqexact.config.ExactConfiguration;
 import org.sqexact.config.SettingsReader;
+import org.sqexact.exact.ExactDivision;
 import org.sqexact.exact.ExactGovernors;
 import org.sqexact.exact.SharedBudget;
 import org.sqexact.ops.Alerts;
 import org.sqexact.ops.OrderClaims;
+import org.sqexact.ops.PollWatch;
 import org.sqexact.store.ActivityLog;
 import org.sqexact.store.Database;
 import org.sqexact.store.SecretBox;
@@ -83,6 +85,16 @@ public final class ConnectionsConfiguration implements CamelConfiguration {
     registry.bind("connectionRuntime", runtime);
     registry.bind("connectionWiring", wiring);
     registry.bind("connectionWatch", watch);
+    registry.bind(
+        "connectionsApi",
+        new ConnectionsApi(
+            settings.connectionId(),
+            bean(registry, "exactDivision", ExactDivision.class),
+            () -> registry.lookupByNameAndType("pollWatch", PollWatch.class),
+            context,
+            connections,
+            runtime,
+            wiring));
 
     // the first look once the templates are loaded and the process's routes run
     context.addStartupListener(

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,6 +82,48 @@ class ConnectionsStartupTest {
                                   && a.message().contains("connections/shop-d.properties")
                                   && a.message().contains("connector.http-port")));
       assertNull(h.context().getRoute("order-sync-shop-d"));
+
+      // the operator sees every connection, behind the API token like the rest of the API
+      JsonNode list = new ObjectMapper().readTree(h.call("GET", "/api/connections").body());
+      Map<String, JsonNode> byId = new java.util.HashMap<>();
+      list.path("connections").forEach(c -> byId.put(c.path("id").asText(), c));
+      assertEquals(java.util.Set.of("default", "shop-b", "shop-c", "shop-d"), byId.keySet());
+      assertEquals("RUNNING", byId.get("default").path("state").asText());
+      assertEquals(123456, byId.get("default").path("division").asInt());
+      assertEquals(ConnectionWiring.TEMPLATES.size(), byId.get("default").path("routes").asInt());
+      assertEquals("RUNNING", byId.get("shop-b").path("state").asText());
+      assertEquals(654321, byId.get("shop-b").path("division").asInt());
+      assertEquals(ConnectionWiring.TEMPLATES.size(), byId.get("shop-b").path("routes").asInt());
+      assertTrue(byId.get("shop-b").path("problem").isNull());
+      assertEquals("FAILED", byId.get("shop-d").path("state").asText());
+      assertTrue(
+          byId.get("shop-d").path("problem").asText().contains("connector.http-port"),
+          byId.get("shop-d").toString());
+      assertEquals(0, byId.get("shop-d").path("routes").asInt());
+      assertEquals(
+          401,
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create(h.baseUrl() + "/api/connections"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString())
+              .statusCode());
+      // readiness stays up for the others; the health check's details name the failed one
+      org.apache.camel.health.HealthCheck.Result health =
+          org.apache.camel.health.HealthCheckRegistry.get(h.context())
+              .getCheck("connections")
+              .orElseThrow()
+              .call();
+      assertEquals(org.apache.camel.health.HealthCheck.State.UP, health.getState());
+      assertEquals("shop-d", health.getDetails().get("failed"));
+      // each connection has its own poll watch (its own Quartz job)
+      assertTrue(
+          h.context()
+              .getRoute("poll-watch-shop-b")
+              .getEndpoint()
+              .getEndpointUri()
+              .startsWith("quartz://shop-b/poll-watch"));
       assertEquals(200, h.call("GET", "/observe/health/ready").statusCode());
 
       // removed: its routes go, the others stay
