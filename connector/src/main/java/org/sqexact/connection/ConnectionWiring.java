@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.service.ServiceHelper;
 import org.sqexact.config.ConnectionState;
 import org.sqexact.config.ConnectorSettings;
 import org.sqexact.config.ExactBeans;
@@ -84,6 +86,7 @@ public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring 
 
   private final Shared shared;
   private final Map<String, Built> built = new ConcurrentHashMap<>();
+  private final Map<String, List<ProducerTemplate>> templates = new ConcurrentHashMap<>();
 
   public ConnectionWiring(Shared shared) {
     this.shared = shared;
@@ -134,7 +137,8 @@ public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring 
             settings.ordersSince(),
             false,
             shared.claimPrefix(),
-            context.createProducerTemplate());
+            template(id));
+    state.alerts().forConnection(id); // its alerts name the shop they are about
     OrderBeans.Mapping mapping =
         OrderBeans.Mapping.load(settings, lookup, context::resolvePropertyPlaceholders);
     ExactBeans exact =
@@ -148,7 +152,7 @@ public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring 
             state.division(),
             shared.governors(),
             shared.budget(),
-            context.createProducerTemplate(),
+            template(id),
             ExactBeans.Endpoints.of(id));
     SquarespaceBeans squarespace =
         SquarespaceBeans.build(
@@ -159,7 +163,7 @@ public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring 
             state.activity(),
             state.watermarks(),
             state.connection().ordersSince(),
-            context.createProducerTemplate(),
+            template(id),
             squarespaceCall(id));
     OrderBeans orders =
         OrderBeans.build(
@@ -201,9 +205,23 @@ public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring 
   @Override
   public void release(String id) {
     Built b = built.remove(id);
-    if (b != null) {
-      b.state().claims().releaseOnStop();
+    try {
+      if (b != null) {
+        b.state().claims().releaseOnStop();
+      }
+    } finally {
+      // the connection's producer templates (their producer caches) go with it
+      List<ProducerTemplate> ts = templates.remove(id);
+      if (ts != null) {
+        ts.forEach(ServiceHelper::stopService);
+      }
     }
+  }
+
+  private ProducerTemplate template(String id) {
+    ProducerTemplate t = shared.context().createProducerTemplate();
+    templates.computeIfAbsent(id, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(t);
+    return t;
   }
 
   /** A running connection's beans, or null. */

@@ -18,6 +18,8 @@ import org.sqexact.ops.PollWatch;
  */
 public final class ConnectionsApi {
 
+  private static final int RECENT_ALERTS = 5;
+
   private final String defaultId;
   private final IntSupplier defaultDivision;
   private final Supplier<PollWatch> defaultWatch;
@@ -68,6 +70,17 @@ public final class ConnectionsApi {
               runtime.routeIds(s.id()).size(),
               b == null ? null : lastPoll(b.pollWatch()),
               false));
+      if (b != null) {
+        // its alerts (also sent by mail/webhook; /api/alerts shows the default connection's)
+        List<Map<String, Object>> recent = new ArrayList<>();
+        b.state().alerts().recent().stream()
+            .limit(RECENT_ALERTS)
+            .forEach(
+                a ->
+                    recent.add(
+                        Map.of("at", a.at().toString(), "code", a.code(), "message", a.message())));
+        all.get(all.size() - 1).put("recentAlerts", recent);
+      }
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("connections", all);

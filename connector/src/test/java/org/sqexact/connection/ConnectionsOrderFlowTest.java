@@ -15,6 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.nio.file.Files;
@@ -30,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.sqexact.ops.Alerts;
 import org.sqexact.store.Database;
 import org.sqexact.store.OrderLedger;
 import org.sqexact.testing.ConnectorHarness;
@@ -47,6 +50,7 @@ import org.sqexact.testing.TestClock;
  */
 class ConnectionsOrderFlowTest {
 
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String DIVISION_B = "654321";
   private static final String ORDER_A = "60ecbe5d-0000-4000-8000-00000000000a";
   private static final String ORDER_B = "60ecbe5d-0000-4000-8000-00000000000b";
@@ -165,10 +169,30 @@ class ConnectionsOrderFlowTest {
       assertTrue(ledgerA.find(id(b2)).isEmpty());
       assertTrue(ledgerA.find(id(b1)).isEmpty());
 
+      // the operator sees shop B's alert under shop B, naming it; the default's alerts stay apart
+      JsonNode shopB = connection(h, "shop-b");
+      assertEquals("RUNNING", shopB.path("state").asText());
+      assertFalse(shopB.path("lastPoll").isNull());
+      boolean named = false;
+      for (JsonNode alert : shopB.path("recentAlerts")) {
+        named |=
+            alert.path("code").asText().equals("order-parked")
+                && alert.path("message").asText().startsWith("Connection 'shop-b': ");
+      }
+      assertTrue(named, shopB.toString());
+      assertTrue(
+          h.bean("alerts", Alerts.class).recent().stream()
+              .noneMatch(a -> a.code().equals("order-parked")));
+
       // shop A's Exact answers again: its order is booked, in its own division
       pollA.get(30, TimeUnit.SECONDS);
       assertEquals(OrderLedger.State.BOOKED, ledgerA.find(id(a2)).orElseThrow().state());
       assertEquals("1002", ledgerA.find(id(a2)).orElseThrow().documentNumber());
+      // the operator API's order calls still mean the default connection: #1043 is shop A's
+      JsonNode order = JSON.readTree(h.call("GET", "/api/orders/1043").body()).path("order");
+      assertEquals(id(a2), order.path("orderId").asText());
+      assertEquals("booked", order.path("state").asText());
+      assertEquals(409, h.call("POST", "/api/orders/1043/retry").statusCode());
 
       // shop B's file removed: its routes go, its rows stay; shop A carries on
       Files.delete(connections.resolve("shop-b.properties"));
@@ -182,6 +206,15 @@ class ConnectionsOrderFlowTest {
       assertNotNull(h.context().getRoute("order-sync"));
       assertEquals(2, ledgerRows(h, "default"));
     }
+  }
+
+  private static JsonNode connection(ConnectorHarness h, String id) throws Exception {
+    for (JsonNode c : JSON.readTree(h.call("GET", "/api/connections").body()).path("connections")) {
+      if (c.path("id").asText().equals(id)) {
+        return c;
+      }
+    }
+    throw new AssertionError("no connection " + id);
   }
 
   private static Optional<OrderLedger.State> state(
