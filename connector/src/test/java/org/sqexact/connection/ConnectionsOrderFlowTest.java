@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -194,17 +195,54 @@ class ConnectionsOrderFlowTest {
       assertEquals("booked", order.path("state").asText());
       assertEquals(409, h.call("POST", "/api/orders/1043/retry").statusCode());
 
-      // shop B's file removed: its routes go, its rows stay; shop A carries on
+      // shop B's file removed while one of its orders is being booked (its Exact is slow): the
+      // stop waits for the booking, then its routes go and its rows stay; shop A carries on
+      ObjectNode b3 = Orders.order("1044").line("ESPRESSO", "Espresso", 1, "12.10").total("2.10");
+      salesOrders(exactB, DIVISION_B, ORDER_B, 2003, 4000);
+      list(squarespaceB, b1, b2, b3);
+      String postsB = "/api/v1/" + DIVISION_B + "/salesorder/SalesOrders";
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> exactB.findAll(postRequestedFor(urlPathEqualTo(postsB))).size() == 2);
+      String file = Files.readString(connections.resolve("shop-b.properties"));
       Files.delete(connections.resolve("shop-b.properties"));
       await()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Duration.ofSeconds(60))
           .until(() -> h.context().getRoute("exact-call-shop-b") == null);
       assertNull(h.context().getRoute("orders-poll-shop-b"));
       assertNull(h.context().getRoute("order-sync-shop-b"));
+      assertNull(h.context().getRoute("poll-watch-shop-b"));
       assertNull(wiring.connection("shop-b"));
-      assertEquals(2, ledgerRows(h, "shop-b"), "shop B's ledger stays: no order booked twice");
+      OrderLedger keptB =
+          new OrderLedger(h.bean("connectorDatabase", Database.class), "shop-b", Clock.systemUTC());
+      assertEquals(OrderLedger.State.BOOKED, keptB.find(id(b3)).orElseThrow().state());
+      assertEquals(3, ledgerRows(h, "shop-b"), "shop B's ledger stays");
       assertNotNull(h.context().getRoute("order-sync"));
       assertEquals(2, ledgerRows(h, "default"));
+
+      // the file back: shop B resumes where it stopped, and books nothing twice
+      int listed =
+          squarespaceB
+              .findAll(
+                  com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
+                      urlPathEqualTo("/1.0/commerce/orders")))
+              .size();
+      write("shop-b", file);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  squarespaceB
+                              .findAll(
+                                  com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
+                                      urlPathEqualTo("/1.0/commerce/orders")))
+                              .size()
+                          > listed
+                      // the poll that listed them has ended
+                      && h.context().getInflightRepository().size("orders-poll-queue-shop-b") == 0
+                      && h.context().getInflightRepository().size("orders-fetch-shop-b") == 0);
+      assertEquals(2, exactB.findAll(postRequestedFor(urlPathEqualTo(postsB))).size());
+      assertEquals(3, ledgerRows(h, "shop-b"));
     }
   }
 
