@@ -27,18 +27,22 @@ public final class ConnectionWatch {
   private final ConnectionRegistry registry;
   private final Alerts alerts;
   private final ActivityLog activity;
+  private final boolean enabled;
   private volatile boolean scanned;
   private String directoryProblem;
 
   /**
    * @param alerts the default connection's alerts (the process's operators)
    * @param activity the default connection's activity log
+   * @param enabled false: the directory is never read (the {@code --dry-run} command)
    */
   public ConnectionWatch(
       ConnectionDefinitions definitions,
       ConnectionRegistry registry,
       Alerts alerts,
-      ActivityLog activity) {
+      ActivityLog activity,
+      boolean enabled) {
+    this.enabled = enabled;
     this.definitions = definitions;
     this.registry = registry;
     this.alerts = alerts;
@@ -47,6 +51,10 @@ public final class ConnectionWatch {
 
   /** Reads the directory and reconciles; returns what changed ("started shop-b" …). */
   public synchronized List<String> rescan() {
+    if (!enabled) {
+      scanned = true;
+      return List.of();
+    }
     ConnectionDefinitions.Scan scan;
     try {
       scan = definitions.scan();

@@ -42,6 +42,13 @@ public final class ConnectionsConfiguration implements CamelConfiguration {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionsConfiguration.class);
 
+  /**
+   * Internal switch, not a user setting: {@code false} leaves {@code connections/} unread. The
+   * {@code --dry-run} command sets it: it starts the connector for one order of the default
+   * connection, and a connection file may switch its own polls on ({@code sync.auto-start}).
+   */
+  public static final String START = "connector.connections-start";
+
   @Override
   public void configure(CamelContext context) throws Exception {
     Registry registry = context.getRegistry();
@@ -79,7 +86,8 @@ public final class ConnectionsConfiguration implements CamelConfiguration {
             definitions,
             connections,
             bean(registry, "alerts", Alerts.class),
-            bean(registry, "activityLog", ActivityLog.class));
+            bean(registry, "activityLog", ActivityLog.class),
+            !"false".equals(process.apply(START)));
 
     registry.bind("connectionRegistry", connections);
     registry.bind("connectionRuntime", runtime);
