@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.service.ServiceHelper;
 import org.sqexact.config.ConnectionState;
 import org.sqexact.config.ConnectorSettings;
 import org.sqexact.config.ExactBeans;
@@ -78,7 +80,8 @@ public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring 
           "stock-sync-schedule",
           "order-status-schedule",
           "product-sync-schedule",
-          "exact-webhook-subscriptions");
+          "exact-webhook-subscriptions",
+          "poll-watch");
 
   /** The beans the templates refer to besides the order beans (by these names). */
   private static final List<String> STATE_BEANS =
@@ -109,6 +112,7 @@ public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring 
   private final Shared shared;
   private final Map<String, Built> built = new ConcurrentHashMap<>();
   private final Map<String, ReturnFlowBeans> returnFlows = new ConcurrentHashMap<>();
+  private final Map<String, List<ProducerTemplate>> templates = new ConcurrentHashMap<>();
 
   public ConnectionWiring(Shared shared) {
     this.shared = shared;
@@ -137,6 +141,7 @@ public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring 
     p.put("pollQueueUri", "seda:poll-orders-" + id);
     // the Quartz group is the connection: one job, and on several nodes one leader, per connection
     p.put("pollJob", "quartz:" + id + "/orders-poll");
+    p.put("pollWatchJob", "quartz:" + id + "/poll-watch");
     p.put("pollIntervalMillis", Long.toString(settings.pollInterval().toMillis()));
     String autoStart = definition.lookup(shared.process()).apply("sync.auto-start");
     p.put("pollAutoStart", autoStart == null ? "true" : autoStart.strip());
@@ -159,7 +164,8 @@ public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring 
             settings.ordersSince(),
             false,
             shared.claimPrefix(),
-            context.createProducerTemplate());
+            template(id));
+    state.alerts().forConnection(id); // its alerts name the shop they are about
     OrderBeans.Mapping mapping =
         OrderBeans.Mapping.load(settings, lookup, context::resolvePropertyPlaceholders);
     ExactBeans exact =
@@ -173,7 +179,7 @@ public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring 
             state.division(),
             shared.governors(),
             shared.budget(),
-            context.createProducerTemplate(),
+            template(id),
             ExactBeans.Endpoints.of(id));
     SquarespaceBeans squarespace =
         SquarespaceBeans.build(
@@ -184,7 +190,7 @@ public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring 
             state.activity(),
             state.watermarks(),
             state.connection().ordersSince(),
-            context.createProducerTemplate(),
+            template(id),
             squarespaceCall(id));
     OrderBeans orders =
         OrderBeans.build(
@@ -232,9 +238,23 @@ public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring 
     }
     returnFlows.remove(id);
     Built b = built.remove(id);
-    if (b != null) {
-      b.state().claims().releaseOnStop();
+    try {
+      if (b != null) {
+        b.state().claims().releaseOnStop();
+      }
+    } finally {
+      // the connection's producer templates (their producer caches) go with it
+      List<ProducerTemplate> ts = templates.remove(id);
+      if (ts != null) {
+        ts.forEach(ServiceHelper::stopService);
+      }
     }
+  }
+
+  private ProducerTemplate template(String id) {
+    ProducerTemplate t = shared.context().createProducerTemplate();
+    templates.computeIfAbsent(id, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(t);
+    return t;
   }
 
   /** A running connection's beans, or null. */
@@ -314,10 +334,7 @@ public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring 
     beans.put(
         "connectionSetup",
         new ConnectionSetup(
-            squarespace.gateway(),
-            state.tokenStore(),
-            state.division(),
-            shared.context().createProducerTemplate()));
+            squarespace.gateway(), state.tokenStore(), state.division(), template(id)));
     // the process's callback URL: Exact's notifications name the division, which finds the
     // connection. Not removed when the connection stops (exact.webhook-unsubscribe-on-shutdown is
     // the default connection's): its gateway routes are gone by then.

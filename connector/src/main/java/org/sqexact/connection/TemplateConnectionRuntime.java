@@ -52,11 +52,11 @@ public final class TemplateConnectionRuntime implements ConnectionRuntime {
   @Override
   public void start(ConnectionDefinition definition) throws Exception {
     String id = definition.id();
-    Map<String, Object> parameters = wiring.parameters(definition);
-    Map<String, Object> beans = wiring.beans(definition);
     List<String> started = new ArrayList<>();
     routes.put(id, started);
     try {
+      Map<String, Object> parameters = wiring.parameters(definition);
+      Map<String, Object> beans = wiring.beans(definition);
       for (String template : templates) {
         TemplatedRouteBuilder builder =
             TemplatedRouteBuilder.builder(context, template)
@@ -68,7 +68,7 @@ public final class TemplateConnectionRuntime implements ConnectionRuntime {
         started.add(routeId);
       }
     } catch (Exception e) {
-      stop(id); // nothing half-started
+      stop(id); // nothing half-started (and what beans() opened released)
       throw e;
     }
   }

@@ -32,6 +32,7 @@ public final class Alerts implements BiConsumer<String, String> {
   private final Clock clock;
   private final Deque<Alert> recent = new ArrayDeque<>();
   private volatile ProducerTemplate template;
+  private volatile String connection;
   private volatile java.util.function.Consumer<String> listener = code -> {};
 
   public Alerts(ActivityLog activity, Clock clock) {
@@ -49,6 +50,15 @@ public final class Alerts implements BiConsumer<String, String> {
     raise(code, message, null, null);
   }
 
+  /**
+   * The alerts of a connection from connections/ (several shops in one connector): each message
+   * names the connection, so that the operator knows which shop it is about. The default
+   * connection's alerts stay as they are.
+   */
+  public void forConnection(String id) {
+    this.connection = id;
+  }
+
   /** Is told the code of every alert raised (the metrics count them). */
   public void onRaise(java.util.function.Consumer<String> listener) {
     this.listener = listener;
@@ -58,6 +68,10 @@ public final class Alerts implements BiConsumer<String, String> {
   public void raise(String code, String rawMessage, String orderId, String orderNumber) {
     // alerts leave the connector (e-mail, webhook): never with a personal value of the order
     String message = PersonalValues.mask(rawMessage);
+    String of = connection;
+    if (of != null) {
+      message = "Connection '" + of + "': " + message;
+    }
     Alert alert = new Alert(clock.instant(), code, message);
     try {
       listener.accept(code);
@@ -85,6 +99,9 @@ public final class Alerts implements BiConsumer<String, String> {
         body.put("code", code);
         body.put("message", message);
         body.put("orderNumber", orderNumber);
+        if (of != null) {
+          body.put("connection", of);
+        }
         t.sendBody("direct:operator-alert", body);
       } catch (RuntimeException e) {
         LOG.warn("Could not send the alert to the operator-alerts route: {}", e.getMessage());

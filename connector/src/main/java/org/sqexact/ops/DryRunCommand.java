@@ -35,6 +35,8 @@ public final class DryRunCommand {
     p.put("connector.startup-checks", "false");
     p.put("connector.http-port", "0");
     p.put("connector.demo-new-order-seconds", "0");
+    // nor the connections of connections/ (their files may switch their own polls on)
+    p.put(org.sqexact.connection.ConnectionsConfiguration.START, "false");
     main.setOverrideProperties(p);
     try {
       main.start();

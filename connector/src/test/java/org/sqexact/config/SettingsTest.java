@@ -57,6 +57,13 @@ class SettingsTest {
     s.put("connector.secret-key", "too-short");
     assertTrue(startupProblem(s).startsWith("CONNECTOR_SECRET_KEY"));
     s = valid();
+    s.put("connector.connections-scan-interval", "0");
+    assertTrue(
+        startupProblem(s)
+            .startsWith(
+                "CONNECTOR_CONNECTIONS_SCAN_INTERVAL (connector.connections-scan-interval) must be"
+                    + " between"));
+    s = valid();
     s.put("connector.db-url", "postgres://db/x");
     assertTrue(
         startupProblem(s).startsWith("CONNECTOR_DB_URL (connector.db-url) must be a JDBC URL"));
