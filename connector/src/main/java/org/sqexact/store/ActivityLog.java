@@ -142,11 +142,16 @@ public final class ActivityLog {
     }
   }
 
-  /** Deletes lines older than {@code age}; returns how many. */
+  /**
+   * Deletes this connection's lines older than {@code age}; returns how many. Only its own: every
+   * connection has its own connector.activity-retention-days and its own daily housekeeping.
+   */
   public int purgeOlderThan(Duration age) {
     try (Connection c = db.connection();
-        PreparedStatement ps = c.prepareStatement("DELETE FROM activity WHERE at < ?")) {
-      ps.setTimestamp(1, Database.ts(clock.instant().minus(age)));
+        PreparedStatement ps =
+            c.prepareStatement("DELETE FROM activity WHERE connection_id = ? AND at < ?")) {
+      ps.setString(1, connectionId);
+      ps.setTimestamp(2, Database.ts(clock.instant().minus(age)));
       return ps.executeUpdate();
     } catch (SQLException e) {
       throw new StoreException("cannot purge the activity log", e);
