@@ -54,10 +54,16 @@ public final class OperatorToolsConfiguration implements CamelConfiguration {
     registry.bind(
         "personalDataRequests",
         new PersonalDataRequests(
-            ledger,
-            new RefundLedger(db, connectionId, clock),
-            activity,
-            new PersonalDataStore(db, connectionId)));
+            new PersonalDataRequests.Scope(
+                connectionId,
+                ledger,
+                new RefundLedger(db, connectionId, clock),
+                activity,
+                new PersonalDataStore(db, connectionId)),
+            // every connection the database has served, running or not (issue 12: many
+            // connections; a removed connection's rows are kept, so are its subjects' rights)
+            new ConnectionStore(db, clock)::ids,
+            id -> PersonalDataRequests.Scope.of(db, id, clock)));
 
     // the backfill
     SettingsReader read = new SettingsReader(key -> pc.resolveProperty(key).orElse(null));

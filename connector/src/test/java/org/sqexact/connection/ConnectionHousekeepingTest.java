@@ -14,8 +14,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,8 +33,10 @@ import org.quartz.JobKey;
 import org.sqexact.config.ConnectorConfiguration;
 import org.sqexact.exact.ExactGovernors;
 import org.sqexact.ops.OrderClaims;
+import org.sqexact.ops.PersonalDataRequests;
 import org.sqexact.store.ActivityLog;
 import org.sqexact.store.Database;
+import org.sqexact.store.OrderLedger;
 import org.sqexact.store.SecretBox;
 import org.sqexact.support.Sleeper;
 import org.sqexact.testing.ConnectorHarness;
@@ -184,6 +188,74 @@ class ConnectionHousekeepingTest {
           defaultTokenCalls,
           exactA.findAll(postRequestedFor(urlPathEqualTo("/api/oauth2/token"))).size(),
           "the default's token is not touched by shop-b's job");
+    }
+  }
+
+  @Test
+  void aDataSubjectRequestFindsAnOrderOfAnyConnectionEvenAfterItsFileIsRemoved() throws Exception {
+    ExactStubs.tokenChain(exactA, 3);
+    Map<String, String> settings =
+        ConnectorHarness.settings(squarespaceA.baseUrl(), exactA.baseUrl());
+    TestClock clock = new TestClock();
+    try (ConnectorHarness h = ConnectorHarness.start(settings, clock)) {
+      ConnectionRegistry registry = registry(h, settings);
+      Files.writeString(
+          connections.resolve("shop-b.properties"),
+          "squarespace.api-key = key-b\nexact.division = 654321\nexact.refresh-token = RT-B1\n"
+              + "exact.base-url = "
+              + exactB.baseUrl()
+              + "\nsquarespace.api-url = "
+              + squarespaceB.baseUrl()
+              + "\nsync.auto-start = false\n");
+      ConnectionDefinitions definitions =
+          new ConnectionDefinitions(connections, "default", settings::get, v -> v);
+      assertEquals(List.of("started shop-b"), registry.reconcile(definitions.scan()));
+      // both shops have an order #1001 (numbers are per shop); only shop-b has #2001
+      OrderLedger a = h.bean("orderLedger", OrderLedger.class);
+      ConnectionWiring.Built b = wiring.connection("shop-b");
+      a.begin("a-1001", "1001", clock.instant());
+      a.markFailed("a-1001", "SKU X unknown", true, 3);
+      b.state().ledger().begin("b-1001", "1001", clock.instant());
+      b.state().ledger().begin("b-2001", "2001", clock.instant());
+      b.state().ledger().markFailed("b-2001", "VAT code 9 unknown", true, 3);
+      b.state().activity().record("b-2001", "2001", "received", "ok", "payment PAID");
+      a.begin("a-9", "9", clock.instant());
+      a.markFailed("a-9", "kept", true, 3);
+
+      // without ?connection: the default's order, else the one connection that knows it
+      JsonNode own = JSON.readTree(h.call("GET", "/api/orders/1001/personal-data").body());
+      assertEquals("default", own.path("connection").asText());
+      assertEquals("a-1001", own.path("order").path("orderId").asText(), own.toString());
+      HttpResponse<String> found = h.call("GET", "/api/orders/2001/personal-data");
+      assertEquals(200, found.statusCode(), found.body());
+      JsonNode b2001 = JSON.readTree(found.body());
+      assertEquals("shop-b", b2001.path("connection").asText());
+      assertEquals("b-2001", b2001.path("order").path("orderId").asText(), b2001.toString());
+      assertEquals(1, b2001.path("activity").size());
+      // with it: that connection's, or 404 for a connection the database never served
+      JsonNode b1001 =
+          JSON.readTree(h.call("GET", "/api/orders/1001/personal-data?connection=shop-b").body());
+      assertEquals("b-1001", b1001.path("order").path("orderId").asText(), b1001.toString());
+      assertEquals(
+          404, h.call("GET", "/api/orders/2001/personal-data?connection=default").statusCode());
+      assertEquals(
+          404, h.call("GET", "/api/orders/2001/personal-data?connection=shop-x").statusCode());
+      assertEquals(400, h.call("GET", "/api/orders/2001/personal-data?shop=shop-b").statusCode());
+
+      // shop-b's file is removed: its rows stay, and so do its data subjects' rights
+      Files.delete(connections.resolve("shop-b.properties"));
+      assertEquals(List.of("removed shop-b"), registry.reconcile(definitions.scan()));
+      HttpResponse<String> erased = h.call("DELETE", "/api/orders/2001/personal-data");
+      assertEquals(200, erased.statusCode(), erased.body());
+      JsonNode e = JSON.readTree(erased.body());
+      assertEquals("shop-b", e.path("connection").asText());
+      assertEquals(1, e.path("activityLinesDeleted").asInt());
+      OrderLedger bLedger =
+          new OrderLedger(h.bean("connectorDatabase", Database.class), "shop-b", clock);
+      assertEquals(PersonalDataRequests.ERASED, bLedger.find("b-2001").orElseThrow().lastError());
+      assertEquals("kept", a.find("a-9").orElseThrow().lastError(), "the default's untouched");
+      assertEquals(
+          "SKU X unknown", a.find("a-1001").orElseThrow().lastError(), "the default's untouched");
     }
   }
 
