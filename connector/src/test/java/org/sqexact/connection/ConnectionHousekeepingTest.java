@@ -188,6 +188,27 @@ class ConnectionHousekeepingTest {
           defaultTokenCalls,
           exactA.findAll(postRequestedFor(urlPathEqualTo("/api/oauth2/token"))).size(),
           "the default's token is not touched by shop-b's job");
+
+      // shop-b's file is removed: its rows stay, its housekeeping is gone; the process's job for
+      // stopped connections purges its lines after the default's 30 days, never the default's own
+      Files.delete(connections.resolve("shop-b.properties"));
+      assertEquals(List.of("removed shop-b"), registry.reconcile(definitions.scan()));
+      assertTrue(h.context().getRoute("housekeeping-shop-b") == null);
+      clock.advance(Duration.ofDays(28));
+      h.context().getRouteController().startRoute("housekeeping-stopped-connections");
+      assertTrue(
+          h.context()
+              .getRoute("housekeeping-stopped-connections")
+              .getEndpoint()
+              .getEndpointUri()
+              .startsWith("quartz://connector/housekeeping-stopped-connections"));
+      h.context()
+          .getComponent("quartz", QuartzComponent.class)
+          .getScheduler()
+          .triggerJob(JobKey.jobKey("housekeeping-stopped-connections", "connector"));
+      await().atMost(Duration.ofSeconds(30)).until(() -> b.recent("2002", 10).isEmpty());
+      assertFalse(a.recent("1001", 10).isEmpty(), "39 days old, but the default's own business");
+      assertFalse(a.recent("1002", 10).isEmpty());
     }
   }
 
