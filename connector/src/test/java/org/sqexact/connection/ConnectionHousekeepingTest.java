@@ -280,6 +280,47 @@ class ConnectionHousekeepingTest {
     }
   }
 
+  @Test
+  void theDefaultConnectionKeepsItsRouteIdsJobAndChecksFromTheTemplates() throws Exception {
+    ExactStubs.tokenChain(exactA, 3);
+    ExactStubs.me(exactA, 123456);
+    exactA.stubFor(
+        any(urlPathMatching("/api/v1/123456/.*"))
+            .atPriority(10)
+            .willReturn(ExactStubs.json(200, ExactStubs.page("", null))));
+    Map<String, String> settings =
+        ConnectorHarness.settings(squarespaceA.baseUrl(), exactA.baseUrl());
+    settings.put("connector.startup-checks", "true");
+    TestClock clock = new TestClock();
+    try (ConnectorHarness h = ConnectorHarness.start(settings, clock)) {
+      assertTrue(
+          h.context()
+              .getRoute("startup-checks")
+              .getEndpoint()
+              .getEndpointUri()
+              .startsWith("timer://startup-checks"));
+      assertEquals(
+          ServiceStatus.Started, h.context().getRouteController().getRouteStatus("housekeeping"));
+      // its start checks ran against its Exact
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  !exactA.findAll(getRequestedFor(urlPathEqualTo("/api/v1/current/Me"))).isEmpty());
+      ActivityLog a = h.bean("activityLog", ActivityLog.class);
+      a.record("a-old", "1001", "received", "ok", "payment PAID");
+      clock.advance(Duration.ofDays(20));
+      a.record("a-new", "1002", "received", "ok", "payment PAID");
+      clock.advance(Duration.ofDays(11));
+      h.context()
+          .getComponent("quartz", QuartzComponent.class)
+          .getScheduler()
+          .triggerJob(JobKey.jobKey("housekeeping", "connector"));
+      await().atMost(Duration.ofSeconds(30)).until(() -> a.recent("1001", 10).isEmpty());
+      assertFalse(a.recent("1002", 10).isEmpty());
+    }
+  }
+
   /** The connections as production will run them: ConnectionWiring over the harness's beans. */
   private ConnectionRegistry registry(ConnectorHarness h, Map<String, String> process) {
     wiring =
