@@ -81,7 +81,10 @@ public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring 
           "order-status-schedule",
           "product-sync-schedule",
           "exact-webhook-subscriptions",
-          "poll-watch");
+          "poll-watch",
+          // its start checks and daily housekeeping (token keep-alive, activity retention)
+          "startup-checks",
+          "housekeeping");
 
   /** The beans the templates refer to besides the order beans (by these names). */
   private static final List<String> STATE_BEANS =
@@ -221,6 +224,10 @@ public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring 
     STATE_BEANS.forEach(name -> beans.put(name, named.get(name)));
     beans.putAll(orders.named());
     beans.put("pollWatch", watch);
+    // housekeeping and start checks: its token, its division check, its activity log
+    beans.put("exactTokenManager", exact.named().get("exactTokenManager"));
+    beans.put("exactDivisionCheck", exact.named().get("exactDivisionCheck"));
+    beans.put("activityLog", state.activity());
     beans.putAll(returnFlowBeans(id, definition, lookup, state, exact, squarespace, orders));
     return beans;
   }
@@ -300,6 +307,11 @@ public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring 
     p.put("subscriptionsUri", "direct:exact-webhook-subscriptions-" + id);
     String checks = lookup.apply("connector.startup-checks");
     p.put("subscriptionsAutoStart", checks == null ? "true" : checks.strip());
+    // its start checks and its daily run at 03:17: its own refresh token kept alive (it dies after
+    // 30 idle days) and its own activity lines purged after its connector.activity-retention-days
+    p.put("startupChecksUri", "timer:startup-checks-" + id);
+    p.put("housekeepingJob", "quartz:" + id + "/housekeeping");
+    p.put("housekeepingAutoStart", checks == null ? "true" : checks.strip());
     return p;
   }
 

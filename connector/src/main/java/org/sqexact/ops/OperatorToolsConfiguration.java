@@ -2,12 +2,14 @@ package org.sqexact.ops;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.List;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.sqexact.config.ConnectorSettings;
+import org.sqexact.config.ReturnFlowsConfiguration;
 import org.sqexact.config.SettingsReader;
 import org.sqexact.exact.ExactRateGovernor;
 import org.sqexact.order.OrderEligibility;
@@ -18,6 +20,7 @@ import org.sqexact.store.OrderLedger;
 import org.sqexact.store.PersonalDataStore;
 import org.sqexact.store.RefundLedger;
 import org.sqexact.support.Sleeper;
+import org.sqexact.webhook.WebhookConnections;
 
 /**
  * Wires the operator's tools that sit beside the flows: data-subject requests (export and erasure
@@ -54,10 +57,31 @@ public final class OperatorToolsConfiguration implements CamelConfiguration {
     registry.bind(
         "personalDataRequests",
         new PersonalDataRequests(
-            ledger,
-            new RefundLedger(db, connectionId, clock),
+            new PersonalDataRequests.Scope(
+                connectionId,
+                ledger,
+                new RefundLedger(db, connectionId, clock),
+                activity,
+                new PersonalDataStore(db, connectionId)),
+            // every connection the database has served, running or not (issue 12: many
+            // connections; a removed connection's rows are kept, so are its subjects' rights)
+            new ConnectionStore(db, clock)::ids,
+            id -> PersonalDataRequests.Scope.of(db, id, clock)));
+
+    // the daily housekeeping of connections whose file was removed
+    // (routes/housekeeping.camel.yaml):
+    // their activity lines after the default's retention; the running ones purge their own
+    WebhookConnections running =
+        registry.lookupByNameAndType(
+            ReturnFlowsConfiguration.WEBHOOK_CONNECTIONS, WebhookConnections.class);
+    registry.bind(
+        "stoppedConnectionsActivity",
+        new StoppedConnectionsActivity(
             activity,
-            new PersonalDataStore(db, connectionId)));
+            () ->
+                running == null
+                    ? List.of()
+                    : running.all().stream().map(WebhookConnections.Connection::id).toList()));
 
     // the backfill
     SettingsReader read = new SettingsReader(key -> pc.resolveProperty(key).orElse(null));

@@ -1,13 +1,19 @@
 package org.sqexact.ops;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.camel.Exchange;
 import org.sqexact.store.ActivityLog;
+import org.sqexact.store.Database;
 import org.sqexact.store.OrderLedger;
 import org.sqexact.store.OrderLedger.Entry;
 import org.sqexact.store.PersonalDataStore;
@@ -27,17 +33,101 @@ public final class PersonalDataRequests {
 
   private static final int ALL_LINES = 100_000;
 
-  private final OrderLedger ledger;
-  private final RefundLedger refunds;
-  private final ActivityLog activity;
-  private final PersonalDataStore store;
+  /** What one connection keeps about its orders. */
+  public record Scope(
+      String connection,
+      OrderLedger ledger,
+      RefundLedger refunds,
+      ActivityLog activity,
+      PersonalDataStore store) {
 
+    /** The state of any connection of the database, running or not. */
+    public static Scope of(Database db, String connection, Clock clock) {
+      return new Scope(
+          connection,
+          new OrderLedger(db, connection, clock),
+          new RefundLedger(db, connection, clock),
+          // only read, erased from and written to here: the retention is its housekeeping's
+          new ActivityLog(db, connection, clock, Duration.ofDays(3650)),
+          new PersonalDataStore(db, connection));
+    }
+
+    boolean knows(String key) {
+      return ledger.findByIdOrNumber(key).isPresent() || !activity.recent(key, 1).isEmpty();
+    }
+  }
+
+  private final Scope defaultScope;
+  private final Supplier<List<String>> connections;
+  private final Function<String, Scope> scope;
+
+  /**
+   * Requests for every connection of the database: the default connection's scope (its beans), the
+   * ids of all connections (running or not: their orders' data is kept after their file is removed,
+   * so a data subject's request must still reach it) and how to open one's scope.
+   */
   public PersonalDataRequests(
-      OrderLedger ledger, RefundLedger refunds, ActivityLog activity, PersonalDataStore store) {
-    this.ledger = ledger;
-    this.refunds = refunds;
-    this.activity = activity;
-    this.store = store;
+      Scope defaultScope, Supplier<List<String>> connections, Function<String, Scope> scope) {
+    this.defaultScope = defaultScope;
+    this.connections = connections;
+    this.scope = scope;
+  }
+
+  /**
+   * The connection the request is about: {@code ?connection=<id>}, else the default connection when
+   * it knows the order, else the one other connection that knows it; or the error answer.
+   */
+  private record Resolved(Scope scope, Map<String, Object> error) {}
+
+  private Resolved resolve(Exchange exchange, String key) {
+    Map<String, List<String>> query;
+    try {
+      query = ApiCalls.query(exchange, Set.of("connection"));
+    } catch (IllegalArgumentException e) {
+      return new Resolved(null, ApiCalls.error(exchange, 400, e.getMessage()));
+    }
+    List<String> given = query.getOrDefault("connection", List.of());
+    if (given.size() > 1) {
+      return new Resolved(null, ApiCalls.error(exchange, 400, "give 'connection' once"));
+    }
+    if (given.size() == 1) {
+      String id = given.get(0).trim();
+      if (id.equals(defaultScope.connection())) {
+        return new Resolved(defaultScope, null);
+      }
+      if (!connections.get().contains(id)) {
+        return new Resolved(
+            null,
+            ApiCalls.error(
+                exchange, 404, "connection '" + ApiCalls.shortText(id) + "' is not known"));
+      }
+      return new Resolved(scope.apply(id), null);
+    }
+    if (defaultScope.knows(key)) {
+      return new Resolved(defaultScope, null);
+    }
+    List<Scope> knowing = new ArrayList<>();
+    for (String id : connections.get()) {
+      if (!id.equals(defaultScope.connection())) {
+        Scope s = scope.apply(id);
+        if (s.knows(key)) {
+          knowing.add(s);
+        }
+      }
+    }
+    if (knowing.size() > 1) {
+      return new Resolved(
+          null,
+          ApiCalls.error(
+              exchange,
+              409,
+              "order "
+                  + key
+                  + " is known to the connections "
+                  + String.join(", ", knowing.stream().map(Scope::connection).toList())
+                  + "; add ?connection=<id>"));
+    }
+    return new Resolved(knowing.isEmpty() ? defaultScope : knowing.get(0), null);
   }
 
   /** GET: the ledger row, the refund rows, every activity line and the idempotent key. */
@@ -46,6 +136,13 @@ public final class PersonalDataRequests {
     if (key == null) {
       return ApiCalls.badOrderKey(exchange);
     }
+    Resolved resolved = resolve(exchange, key);
+    if (resolved.error() != null) {
+      return resolved.error();
+    }
+    Scope at = resolved.scope();
+    OrderLedger ledger = at.ledger();
+    ActivityLog activity = at.activity();
     Optional<Entry> entry = ledger.findByIdOrNumber(key);
     List<ActivityLog.Entry> lines =
         activity.recent(entry.map(Entry::orderId).orElse(key), ALL_LINES);
@@ -62,10 +159,11 @@ public final class PersonalDataRequests {
       return ApiCalls.error(exchange, 404, "order " + key + " is not known to the connector");
     }
     Map<String, Object> out = new LinkedHashMap<>();
+    out.put("connection", at.connection());
     out.put("order", entry.map(ApiCalls::view).orElse(null));
     List<Map<String, Object>> refundRows = new ArrayList<>();
     if (entry.isPresent()) {
-      for (RefundLedger.Entry r : refunds.forOrder(entry.get().orderId())) {
+      for (RefundLedger.Entry r : at.refunds().forOrder(entry.get().orderId())) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("refundId", r.refundId());
         m.put("amount", r.amount());
@@ -93,7 +191,7 @@ public final class PersonalDataRequests {
     out.put("activity", activityRows);
     out.put(
         "idempotentKey",
-        entry.isPresent() && store.hasIdempotentKey(entry.get().orderId())
+        entry.isPresent() && at.store().hasIdempotentKey(entry.get().orderId())
             ? entry.get().orderId()
             : null);
     out.put(
@@ -111,7 +209,13 @@ public final class PersonalDataRequests {
     if (key == null) {
       return ApiCalls.badOrderKey(exchange);
     }
-    Optional<Entry> entry = ledger.findByIdOrNumber(key);
+    Resolved resolved = resolve(exchange, key);
+    if (resolved.error() != null) {
+      return resolved.error();
+    }
+    Scope at = resolved.scope();
+    ActivityLog activity = at.activity();
+    Optional<Entry> entry = at.ledger().findByIdOrNumber(key);
     String orderId = entry.map(Entry::orderId).orElse(key);
     String number = entry.map(Entry::orderNumber).orElse(key);
     if (entry.isEmpty() && activity.recent(key, 1).isEmpty()) {
@@ -121,7 +225,7 @@ public final class PersonalDataRequests {
       return ApiCalls.error(
           exchange, 409, "order #" + number + " is being booked now; erase it once that is done");
     }
-    PersonalDataStore.Erased erased = store.erase(orderId, number, ERASED);
+    PersonalDataStore.Erased erased = at.store().erase(orderId, number, ERASED);
     // the request itself is recorded, without any data of the person
     activity.record(
         orderId,
@@ -130,6 +234,7 @@ public final class PersonalDataRequests {
         "erased",
         "personal data erased at a data-subject request by " + ApiCalls.operator(exchange));
     Map<String, Object> out = new LinkedHashMap<>();
+    out.put("connection", at.connection());
     out.put("order", number);
     out.put("activityLinesDeleted", erased.activityLines());
     out.put("ledgerReasonsErased", erased.ledgerReasons() + erased.refundReasons());

@@ -142,11 +142,41 @@ public final class ActivityLog {
     }
   }
 
-  /** Deletes lines older than {@code age}; returns how many. */
+  /**
+   * Deletes this connection's lines older than {@code age}; returns how many. Only its own: every
+   * connection has its own connector.activity-retention-days and its own daily housekeeping.
+   */
   public int purgeOlderThan(Duration age) {
     try (Connection c = db.connection();
-        PreparedStatement ps = c.prepareStatement("DELETE FROM activity WHERE at < ?")) {
-      ps.setTimestamp(1, Database.ts(clock.instant().minus(age)));
+        PreparedStatement ps =
+            c.prepareStatement("DELETE FROM activity WHERE connection_id = ? AND at < ?")) {
+      ps.setString(1, connectionId);
+      ps.setTimestamp(2, Database.ts(clock.instant().minus(age)));
+      return ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new StoreException("cannot purge the activity log", e);
+    }
+  }
+
+  /**
+   * Deletes lines older than this log's retention of every connection that is neither this one nor
+   * in {@code running}: a connection whose file was removed keeps its rows (its ledger proves what
+   * was booked) but has no housekeeping of its own, and its activity lines must not stay for ever.
+   * Returns how many.
+   */
+  public int purgeExpiredOfStoppedConnections(java.util.Collection<String> running) {
+    List<String> keep = new ArrayList<>(running);
+    keep.add(connectionId);
+    String marks = String.join(", ", java.util.Collections.nCopies(keep.size(), "?"));
+    try (Connection c = db.connection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "DELETE FROM activity WHERE connection_id NOT IN (" + marks + ") AND at < ?")) {
+      int i = 1;
+      for (String id : keep) {
+        ps.setString(i++, id);
+      }
+      ps.setTimestamp(i, Database.ts(clock.instant().minus(retention)));
       return ps.executeUpdate();
     } catch (SQLException e) {
       throw new StoreException("cannot purge the activity log", e);

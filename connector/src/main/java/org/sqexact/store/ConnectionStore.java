@@ -103,6 +103,24 @@ public final class ConnectionStore {
     }
   }
 
+  /**
+   * The ids of every connection this database has served, running or not (a connection whose file
+   * was removed keeps its rows until they are deleted on purpose).
+   */
+  public java.util.List<String> ids() {
+    try (Connection c = db.connection();
+        PreparedStatement ps = c.prepareStatement("SELECT id FROM connection ORDER BY id");
+        ResultSet rs = ps.executeQuery()) {
+      java.util.List<String> out = new java.util.ArrayList<>();
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("cannot list the connections", e);
+    }
+  }
+
   /** Keeps the division chosen in the connect wizard (used from the next call on). */
   public void chooseDivision(String id, int division) {
     try (Connection c = db.connection()) {
