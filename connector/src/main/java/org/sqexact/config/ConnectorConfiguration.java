@@ -45,7 +45,9 @@ public final class ConnectorConfiguration implements CamelConfiguration {
           ReturnFlowsConfiguration.class,
           OperationsConfiguration.class,
           // privacy, backfill, live/ready health, episode alerts (after the operator API)
-          org.sqexact.ops.OperatorToolsConfiguration.class);
+          org.sqexact.ops.OperatorToolsConfiguration.class,
+          // the connections from connections/ (over the beans of all the areas above)
+          org.sqexact.connection.ConnectionsConfiguration.class);
 
   /** Registry name of an optional clock that replaces the system clock (tests). */
   public static final String CLOCK = "connectorClock";

@@ -60,6 +60,8 @@ public final class ConnectorSettings {
   private int demoPort;
   private Duration activityRetention;
   private Path mappingsDir;
+  private Path connectionsDir;
+  private Duration connectionsScanInterval;
 
   // Sync
   private Instant ordersSince;
@@ -130,6 +132,9 @@ public final class ConnectorSettings {
 
     s.dataDir = Path.of(r.text("connector.data-dir", "./data"));
     s.mappingsDir = Path.of(r.text("connector.mappings-dir", "./mappings"));
+    // more connections (issue 12): one <id>.properties file each, rescanned without a restart
+    s.connectionsDir = Path.of(r.text("connector.connections-dir", "./connections"));
+    s.connectionsScanInterval = r.seconds("connector.connections-scan-interval", 10, 1, 3600);
     // No AUTO_SERVER: it would open a TCP port to the database on every interface. The file
     // belongs to this one process (several processes share state through PostgreSQL).
     // WRITE_DELAY=0: every commit is on disk at once, so a killed process loses no ledger state
@@ -316,6 +321,16 @@ public final class ConnectorSettings {
   /** The directory of the settings and the datamapper files. */
   public Path mappingsDir() {
     return mappingsDir;
+  }
+
+  /** The directory of the connections besides the default one ({@code <id>.properties}). */
+  public Path connectionsDir() {
+    return connectionsDir;
+  }
+
+  /** How often {@link #connectionsDir()} is looked at for added, changed or removed files. */
+  public Duration connectionsScanInterval() {
+    return connectionsScanInterval;
   }
 
   public Duration activityRetention() {

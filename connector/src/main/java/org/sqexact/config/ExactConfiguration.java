@@ -25,6 +25,9 @@ import org.sqexact.support.Sleeper;
 @Configuration
 public final class ExactConfiguration implements CamelConfiguration {
 
+  /** Registry name of the minute budget shared by the nodes (bound only when clustered). */
+  public static final String SHARED_BUDGET = "exactSharedBudget";
+
   @Override
   public void configure(CamelContext context) {
     ConnectorSettings settings = bean(context, "connectorSettings", ConnectorSettings.class);
@@ -35,6 +38,11 @@ public final class ExactConfiguration implements CamelConfiguration {
     ProducerTemplate template = context.createProducerTemplate();
 
     ExactGovernors governors = new ExactGovernors();
+    // several nodes may call Exact for this division: they count its minute together
+    SharedRateBudget budget =
+        ClusterSchedule.clustered(settings.dbUrl())
+            ? new SharedRateBudget(bean(context, "connectorDatabase", Database.class))
+            : null;
     ExactBeans exact =
         ExactBeans.build(
             settings,
@@ -45,16 +53,16 @@ public final class ExactConfiguration implements CamelConfiguration {
             bean(context, "tokenStore", TokenStore.class),
             bean(context, "exactDivision", ExactDivision.class),
             governors,
-            // several nodes may call Exact for this division: they count its minute together
-            ClusterSchedule.clustered(settings.dbUrl())
-                ? new SharedRateBudget(bean(context, "connectorDatabase", Database.class))
-                : null,
+            budget,
             template,
             ExactBeans.Endpoints.DEFAULT);
 
     Registry registry = context.getRegistry();
     // the connections from connections/ share these governors per division
     registry.bind("exactGovernors", governors);
+    if (budget != null) {
+      registry.bind(SHARED_BUDGET, budget);
+    }
     exact.named().forEach(registry::bind);
   }
 }

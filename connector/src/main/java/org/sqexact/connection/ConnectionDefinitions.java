@@ -49,6 +49,8 @@ public final class ConnectionDefinitions {
           "connector.data-dir",
           "connector.demo",
           "connector.demo-port",
+          "connector.connections-dir",
+          "connector.connections-scan-interval",
           ID_KEY);
 
   /**
