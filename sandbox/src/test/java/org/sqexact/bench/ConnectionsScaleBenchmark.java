@@ -100,8 +100,17 @@ class ConnectionsScaleBenchmark {
   private static final int FIRST_DIVISION = 300_001;
 
   /** The Docker image's flag, and the 512 MiB of the Kubernetes Deployment as the JVM's RAM. */
-  private static final List<String> JVM_FLAGS =
-      List.of("-XX:MaxRAMPercentage=75", "-XX:MaxRAM=512m");
+  private static final List<String> JVM_FLAGS = jvmFlags();
+
+  private static List<String> jvmFlags() {
+    List<String> flags = new ArrayList<>(List.of("-XX:MaxRAMPercentage=75", "-XX:MaxRAM=512m"));
+    // one more flag for an experiment, e.g. a Quartz properties file; printed with the others
+    String extra = System.getProperty("scale.connector-jvm-flag", "");
+    if (!extra.isBlank()) {
+      flags.add(extra);
+    }
+    return List.copyOf(flags);
+  }
 
   /** What one run measured. */
   private record Figures(
@@ -111,6 +120,7 @@ class ConnectionsScaleBenchmark {
       double startupMs,
       double allPolledMs,
       int polledAtReady,
+      int polledInTime,
       String connectionsApi,
       double cpuAtReadyMs,
       int calls,
@@ -128,7 +138,8 @@ class ConnectionsScaleBenchmark {
       Map<String, Long> status,
       JsonNode heap,
       long warnings,
-      String load) {
+      String load,
+      List<String> wrong) {
 
     double peakMb() {
       return status.getOrDefault("VmHWM", -1L) / 1024.0;
@@ -171,7 +182,7 @@ class ConnectionsScaleBenchmark {
         "connections that had polled at ready",
         one.polledAtReady() + " of 1",
         fifty.polledAtReady() + " of " + CONNECTIONS);
-    row("start-up until every shop polled", ms(one.allPolledMs()), ms(fifty.allPolledMs()));
+    row("start-up until every shop polled", polledMs(one, 1), polledMs(fifty, CONNECTIONS));
     row("CPU time until ready", ms(one.cpuAtReadyMs()), ms(fifty.cpuAtReadyMs()));
     row(
         "orders booked (each exactly once)",
@@ -243,6 +254,25 @@ class ConnectionsScaleBenchmark {
     fifty.byCall().forEach((k, v) -> System.out.printf("    %-38s %5d%n", k, v));
     System.out.printf("  /api/connections at ready               %s%n", fifty.connectionsApi());
     System.out.println();
+
+    List<String> wrong = new ArrayList<>(one.wrong());
+    wrong.addAll(fifty.wrong());
+    assertEquals(List.of(), wrong, "every order booked exactly once in its own division");
+  }
+
+  private static String polledMs(Figures f, int n) {
+    return Double.isNaN(f.allPolledMs())
+        ? f.polledInTime() + " of " + n + " in 2 min"
+        : ms(f.allPolledMs());
+  }
+
+  /** Waits until {@code done} or {@code most} passed, without failing: the counts say the rest. */
+  private static void waitAtMost(Duration most, java.util.concurrent.Callable<Boolean> done) {
+    try {
+      await().atMost(most).pollInterval(Duration.ofSeconds(1)).until(done);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      // the figures are printed, then the counts fail the test
+    }
   }
 
   private static void row(String what, String one, String fifty) {
@@ -309,8 +339,9 @@ class ConnectionsScaleBenchmark {
       Process process = connector.process();
       try {
         String base = connector.base();
+        // readiness waits for the connections directory's first reading: every connection started
         await("/observe/health/ready answers UP (log: " + log + ")")
-            .atMost(Duration.ofSeconds(120))
+            .atMost(Duration.ofMinutes(5))
             .pollInterval(Duration.ofMillis(20))
             .until(() -> ready(http, base, process));
         double startupMs = (System.nanoTime() - t0) / 1e6;
@@ -319,11 +350,10 @@ class ConnectionsScaleBenchmark {
         String connectionsApi = connectionsApi(http, base);
         int callsAtReady = sandboxes.stream().mapToInt(s -> divisionCalls(s.exact())).sum();
         int bookedAtReady = bookedCount(sandboxes, numbers);
-        await("every connection polled its shop (log: " + log + ")")
-            .atMost(Duration.ofSeconds(120))
-            .pollInterval(Duration.ofMillis(50))
-            .until(() -> polled(sandboxes) == n || !process.isAlive());
-        double allPolledMs = (System.nanoTime() - t0) / 1e6;
+        // not asserted here: a connection that never polls shows as orders not booked below
+        waitAtMost(Duration.ofMinutes(2), () -> polled(sandboxes) == n || !process.isAlive());
+        int polledInTime = polled(sandboxes);
+        double allPolledMs = polledInTime == n ? (System.nanoTime() - t0) / 1e6 : Double.NaN;
 
         int ordersInMinute = 0;
         int callsInMinute = 0;
@@ -351,10 +381,11 @@ class ConnectionsScaleBenchmark {
         int bookedAtLift = bookedCount(sandboxes, numbers);
         long lifted = System.nanoTime();
         int total = n * ORDERS_PER_CONNECTION;
-        await("all " + total + " orders booked (log: " + log + ")")
-            .atMost(Duration.ofMinutes(10))
-            .pollInterval(Duration.ofSeconds(1))
-            .until(() -> bookedCount(sandboxes, numbers) >= total || !process.isAlive());
+        // the figures are printed whether or not every order got booked; the counts are checked
+        // after that
+        waitAtMost(
+            Duration.ofMinutes(8),
+            () -> bookedCount(sandboxes, numbers) >= total || !process.isAlive());
         double unthrottledSeconds = (System.nanoTime() - lifted) / 1e9;
         Duration cpuAtEnd = cpu(process);
         Map<String, Long> status = procStatus(process.pid());
@@ -371,25 +402,46 @@ class ConnectionsScaleBenchmark {
             requests.stream().filter(r -> isDivisionCall(r) && r.status() == 429).count();
         int ordersAfterReady = total - bookedAtReady;
 
-        assertTrue(process.isAlive(), "the connector process died; log: " + log);
+        List<String> wrong = new ArrayList<>();
+        if (!process.isAlive()) {
+          wrong.add(n + " connections: the connector process died; log: " + log);
+        }
         int bookedTotal = 0;
+        List<String> unbooked = new ArrayList<>();
         for (int i = 0; i < n; i++) {
           int division = FIRST_DIVISION + i;
+          String id = i == 0 ? "default" : String.format("shop-%02d", i);
           Map<String, Integer> inDivision = booked(sandboxes.get(i).exact(), all);
           Set<String> foreign = new TreeSet<>(inDivision.keySet());
           foreign.removeAll(numbers.get(i));
-          assertEquals(Set.of(), foreign, "other shops' orders in division " + division);
+          if (!foreign.isEmpty()) {
+            wrong.add("other shops' orders in division " + division + " (" + id + "): " + foreign);
+          }
           inDivision.forEach(
-              (ref, c) ->
-                  assertEquals(
-                      1, c, "sales orders with YourRef " + ref + " in division " + division));
-          assertEquals(
-              ORDERS_PER_CONNECTION,
-              inDivision.size(),
-              "orders booked in division " + division + "; log: " + log);
+              (ref, c) -> {
+                if (c != 1) {
+                  wrong.add(c + " sales orders with YourRef " + ref + " in division " + division);
+                }
+              });
+          if (inDivision.size() != ORDERS_PER_CONNECTION) {
+            unbooked.add(id + " " + inDivision.size() + "/" + ORDERS_PER_CONNECTION);
+          }
           bookedTotal += inDivision.size();
         }
-        assertEquals(0, parked.path("orders").size(), "parked orders: " + parked);
+        if (!unbooked.isEmpty()) {
+          wrong.add(
+              n
+                  + " connections: orders booked after 8 minutes, connections short of "
+                  + ORDERS_PER_CONNECTION
+                  + ": "
+                  + unbooked
+                  + " (log: "
+                  + log
+                  + ")");
+        }
+        if (parked.path("orders").size() != 0) {
+          wrong.add("parked orders: " + parked);
+        }
 
         return new Figures(
             n,
@@ -398,6 +450,7 @@ class ConnectionsScaleBenchmark {
             startupMs,
             allPolledMs,
             polledAtReady,
+            polledInTime,
             connectionsApi,
             cpuAtReady.toNanos() / 1e6,
             calls,
@@ -415,7 +468,8 @@ class ConnectionsScaleBenchmark {
             status,
             heap,
             warnings(log),
-            load);
+            load,
+            wrong);
       } finally {
         stop(process);
       }
