@@ -62,8 +62,13 @@ final class ScaleRuns {
    * every run is alike.
    */
   static List<String> addOrders(DemoSandbox sandbox, int orders, int firstNumber) {
+    seedExact(sandbox);
+    return placeOrders(sandbox, orders, firstNumber);
+  }
+
+  /** The 40 items and 60 customers of {@link #addOrders} in the sandbox's Exact. */
+  static void seedExact(DemoSandbox sandbox) {
     ExactDivision exact = sandbox.exact();
-    Random random = new Random(12);
     for (int i = 1; i <= SKUS; i++) {
       exact.addItem(String.format("SCALE-%03d", i), "Scale item " + i, "2", 10, 10_000);
     }
@@ -79,6 +84,11 @@ final class ScaleRuns {
       a.put("Country", "NL");
       exact.put("crm/Accounts", a);
     }
+  }
+
+  /** The orders of {@link #addOrders} in the sandbox's shop; returns their numbers. */
+  static List<String> placeOrders(DemoSandbox sandbox, int orders, int firstNumber) {
+    Random random = new Random(12);
     List<String> numbers = new ArrayList<>();
     for (int n = 0; n < orders; n++) {
       String number = Integer.toString(firstNumber + n);
