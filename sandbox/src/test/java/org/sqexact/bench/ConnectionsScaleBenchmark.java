@@ -411,10 +411,18 @@ class ConnectionsScaleBenchmark {
         Duration cpuAtEnd = cpu(process);
         Map<String, Long> status = procStatus(process.pid());
         status.put("Threads", threads(process.pid()));
-        JsonNode heap =
-            getJson(http, base + "/observe/jolokia/read/java.lang:type=Memory/HeapMemoryUsage")
-                .path("value");
-        JsonNode parked = getJson(http, base + "/api/orders?state=parked,failed");
+        List<String> wrong = new ArrayList<>();
+        // a process in trouble may not answer: the figures are printed all the same
+        JsonNode heap = ScaleRuns.JSON.createObjectNode();
+        JsonNode parked = ScaleRuns.JSON.createObjectNode();
+        try {
+          heap =
+              getJson(http, base + "/observe/jolokia/read/java.lang:type=Memory/HeapMemoryUsage")
+                  .path("value");
+          parked = getJson(http, base + "/api/orders?state=parked,failed");
+        } catch (Exception | AssertionError e) {
+          wrong.add(n + " connections: the operator API did not answer after the run: " + e);
+        }
 
         List<ExactDivision.LoggedRequest> requests = new ArrayList<>();
         sandboxes.forEach(s -> requests.addAll(s.exact().requestLog()));
@@ -423,7 +431,6 @@ class ConnectionsScaleBenchmark {
             requests.stream().filter(r -> isDivisionCall(r) && r.status() == 429).count();
         int ordersAfterReady = total - bookedAtReady;
 
-        List<String> wrong = new ArrayList<>();
         if (!process.isAlive()) {
           wrong.add(n + " connections: the connector process died; log: " + log);
         }
