@@ -70,12 +70,12 @@ import org.sqexact.sandbox.ExactDivision;
  * ready and every connection has polled its (empty) shop, not before the start as in
  * ScaleBenchmark: the process starts its connections one after the other, and with orders waiting
  * the first ones book theirs while the others still start, which stretched the start-up of 50
- * connections to more than 5 minutes on a shared 2-core machine and left the first shops empty
- * before the minute at the limit began. So start-up is measured on its own, and every shop still
- * has orders waiting in the minute at the limit (with 50 divisions the limits allow about 2,000
- * orders a minute; the orders still waiting when the minute ends, and the shops that ran dry, are
- * printed). The 200-order run of one connection, orders waiting at start, is {@link
- * ScaleBenchmark}.
+ * connections to 160 s on a shared, busy 2-core machine (more than 5 minutes with a 64-thread
+ * Quartz pool) and left the first shops empty before the minute at the limit began. So start-up is
+ * measured on its own, and every shop still has orders waiting in the minute at the limit (with 50
+ * divisions the limits allow about 2,000 orders a minute; the orders still waiting when the minute
+ * ends, and the shops that ran dry, are printed). The 200-order run of one connection, orders
+ * waiting at start, is {@link ScaleBenchmark}.
  *
  * <ul>
  *   <li><b>1 connection</b>, limits lifted: start-up to ready, calls per order, peak resident
