@@ -70,7 +70,17 @@ public final class DemoSandbox implements AutoCloseable {
    * rate-limit windows and order times (seed orders are placed relative to its "now").
    */
   public static DemoSandbox start(int port, Clock clock) {
-    ExactDivision exact = new ExactDivision(clock);
+    return start(port, clock, DIVISION);
+  }
+
+  /**
+   * Starts on {@code port} of 127.0.0.1 (0 = an ephemeral port) with its own shop and an Exact
+   * division numbered {@code division} (its own token chain and rate limits; the demo's seed data).
+   * Benchmarks start several, one per connection: the connector keys its Exact rate governors by
+   * division number, so each connection needs a division of its own.
+   */
+  public static DemoSandbox start(int port, Clock clock, int division) {
+    ExactDivision exact = new ExactDivision(clock, division);
     SquarespaceShop shop =
         new SquarespaceShop(clock, new OrderGenerator(DRIP_SEED, SeedData.dripCustomers()));
     SeedData.load(shop, exact, clock);
@@ -101,7 +111,7 @@ public final class DemoSandbox implements AutoCloseable {
         sandbox.squarespaceBaseUrl(),
         API_KEY,
         sandbox.exactBaseUrl(),
-        DIVISION);
+        division);
     return sandbox;
   }
 

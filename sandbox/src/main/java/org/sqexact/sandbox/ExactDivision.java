@@ -23,9 +23,9 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * In-memory state of the fake Exact Online division {@value DemoSandbox#DIVISION}: a generic OData
- * store over the official EDMX (every entity set exists, initially empty unless seeded), the OAuth
- * token chain, the rate-limit counters and the controls tests and the demo use.
+ * In-memory state of a fake Exact Online division (the demo's is {@value DemoSandbox#DIVISION}): a
+ * generic OData store over the official EDMX (every entity set exists, initially empty unless
+ * seeded), the OAuth token chain, the rate-limit counters and the controls tests and the demo use.
  *
  * <p>All methods are thread-safe. Methods returning entities return copies; change state through
  * {@link #put}, {@link #update}, {@link #delete} or the HTTP API.
@@ -81,6 +81,7 @@ public final class ExactDivision {
   private static final Map<String, String> STOCK_POSITION_PROPERTIES = stockPositionProperties();
 
   private final Clock clock;
+  private final int number;
   private final SandboxEdmx edmx;
   private final Map<String, List<ObjectNode>> store = new HashMap<>();
   private final List<ObjectNode> deleted = new ArrayList<>();
@@ -113,14 +114,21 @@ public final class ExactDivision {
   private final List<String> dropPosts = new ArrayList<>();
   private boolean mandatoryFiltering = true;
 
-  ExactDivision(Clock clock) {
+  /** A division numbered {@code number}: the demo's, or one of several a benchmark starts. */
+  ExactDivision(Clock clock, int number) {
     this.clock = clock;
+    this.number = number;
     this.edmx = SandboxEdmx.shared();
   }
 
   // =====================================================================================
   // Public controls
   // =====================================================================================
+
+  /** The division's number (Exact's {@code Code}), the one in {@code /api/v1/<division>/}. */
+  public int number() {
+    return number;
+  }
 
   /**
    * Copies of the entities of an entity set, e.g. {@code "crm/Accounts"}, {@code
@@ -859,7 +867,7 @@ public final class ExactDivision {
       entity.put(type.key, UUID.randomUUID().toString());
     }
     if (type.properties.containsKey("Division")) {
-      entity.put("Division", DemoSandbox.DIVISION);
+      entity.put("Division", number);
     }
     if (type.properties.containsKey("Created") && !entity.hasNonNull("Created")) {
       entity.put("Created", ODataValues.date(now));
@@ -935,7 +943,7 @@ public final class ExactDivision {
     d.put("ID", UUID.randomUUID().toString());
     d.put("Timestamp", nextTimestamp());
     d.put("EntityKey", row.get(def.key).asText());
-    d.put("Division", DemoSandbox.DIVISION);
+    d.put("Division", number);
     d.put(
         "EntityType",
         DELETED_ENTITY_TYPES.getOrDefault(def.edmxSet.path().toLowerCase(Locale.ROOT), 0));
@@ -1052,7 +1060,7 @@ public final class ExactDivision {
       ObjectNode sp = Http.object();
       sp.set("Timestamp", iw.get("Timestamp"));
       sp.set("CurrentStock", iw.get("CurrentStock"));
-      sp.put("Division", DemoSandbox.DIVISION);
+      sp.put("Division", number);
       BigDecimal reserved = dec(iw, "ReservedStock");
       sp.put("FreeStock", dec(iw, "CurrentStock").subtract(reserved));
       sp.set("ID", iw.get("ID"));

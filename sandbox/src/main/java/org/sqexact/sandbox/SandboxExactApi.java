@@ -166,7 +166,7 @@ final class SandboxExactApi implements HttpHandler {
     if (auth != null) {
       return error(401, auth);
     }
-    if (!divisionPart.equals(Integer.toString(DemoSandbox.DIVISION))) {
+    if (!divisionPart.equals(Integer.toString(division.number()))) {
       return error(403, "Forbidden - WrongDivision");
     }
     ExactDivision.RateResult rate = division.countCall();
@@ -202,7 +202,7 @@ final class SandboxExactApi implements HttpHandler {
     } else {
       r = error(status, message);
     }
-    String prefix = "/api/v1/" + DemoSandbox.DIVISION + "/";
+    String prefix = "/api/v1/" + division.number() + "/";
     if (path.startsWith(prefix)) {
       if (status == 429) {
         r.headers.putAll(division.exhaustedMinuteHeaders());
@@ -282,7 +282,7 @@ final class SandboxExactApi implements HttpHandler {
       return error(405, "Method not allowed.");
     }
     ObjectNode row = Http.object();
-    row.put("Code", DemoSandbox.DIVISION);
+    row.put("Code", division.number());
     row.put("Description", "Demo Koffiebranderij B.V.");
     row.put("Country", "NL");
     row.put("Currency", "EUR");
@@ -297,8 +297,8 @@ final class SandboxExactApi implements HttpHandler {
   private Response me(HttpExchange exchange) {
     SandboxEdmx.EntitySet set = division.edmx().set("current", "Me");
     ObjectNode me = Http.object();
-    me.put("CurrentDivision", DemoSandbox.DIVISION);
-    me.put("AccountingDivision", DemoSandbox.DIVISION);
+    me.put("CurrentDivision", division.number());
+    me.put("AccountingDivision", division.number());
     me.put("DivisionCustomer", "2d7f5d8e-3b4a-4c5d-8e9f-0a1b2c3d4e5f");
     me.put("DivisionCustomerCode", "1");
     me.put("DivisionCustomerName", "Demo Koffiebranderij B.V.");
@@ -595,7 +595,7 @@ final class SandboxExactApi implements HttpHandler {
           "__next",
           division.baseUrl()
               + "/api/v1/"
-              + DemoSandbox.DIVISION
+              + division.number()
               + "/"
               + def.urlPath
               + Http.queryString(next));
@@ -765,7 +765,7 @@ final class SandboxExactApi implements HttpHandler {
   private String entityUri(ExactSet def, ObjectNode row) {
     return division.baseUrl()
         + "/api/v1/"
-        + DemoSandbox.DIVISION
+        + division.number()
         + "/"
         + def.urlPath
         + "("
