@@ -5,10 +5,10 @@ import java.util.function.Function;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
-import org.apache.camel.StartupListener;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,25 +104,29 @@ public final class ConnectionsConfiguration implements CamelConfiguration {
             runtime,
             wiring));
 
-    // the first look once the templates are loaded and the process's routes run
-    context.addStartupListener(
-        new StartupListener() {
-          @Override
-          public void onCamelContextStarted(CamelContext c, boolean alreadyStarted) {}
-
-          @Override
-          public void onCamelContextFullyStarted(CamelContext c, boolean alreadyStarted) {
-            try {
-              java.util.List<String> changes = watch.rescan();
-              LOG.info(
-                  "Connections from {}: {}",
-                  settings.connectionsDir(),
-                  changes.isEmpty() ? "none" : changes);
-            } catch (RuntimeException e) {
-              LOG.warn("Could not read {}: {}", settings.connectionsDir(), e.getMessage());
-            }
-          }
-        });
+    // The first look while Camel initialises: the YAML templates are loaded, no route has been
+    // created yet. Camel's DefaultModel removes a route of the same id before it adds one, and that
+    // removal first gathers the endpoints of every route the context has (AbstractCamelContext
+    // .removeRoute, Camel 4.18): adding the connections' routes one by one to a running context
+    // costs time in the square of their number (some 2 s a connection at 50 connections). Added
+    // before any route exists, they are created and started with the process's own routes.
+    context
+        .getLifecycleStrategies()
+        .add(
+            new LifecycleStrategySupport() {
+              @Override
+              public void onContextInitializing(CamelContext c) {
+                try {
+                  java.util.List<String> changes = watch.rescan();
+                  LOG.info(
+                      "Connections from {}: {}",
+                      settings.connectionsDir(),
+                      changes.isEmpty() ? "none" : changes);
+                } catch (RuntimeException e) {
+                  LOG.warn("Could not read {}: {}", settings.connectionsDir(), e.getMessage());
+                }
+              }
+            });
     // services stop in the reverse order of their adding: this one before the database's Closer
     // (added by ConnectorConfiguration), after Camel stopped the routes gracefully
     context.addService(new StopAll(connections), true);
