@@ -20,6 +20,7 @@ import org.sqexact.exact.ExactDivision;
 import org.sqexact.exact.ExactGovernors;
 import org.sqexact.exact.SharedBudget;
 import org.sqexact.ops.Alerts;
+import org.sqexact.ops.OperatorApi;
 import org.sqexact.ops.OrderClaims;
 import org.sqexact.ops.PollWatch;
 import org.sqexact.store.ActivityLog;
@@ -103,6 +104,13 @@ public final class ConnectionsConfiguration implements CamelConfiguration {
             connections,
             runtime,
             wiring));
+
+    OperatorApi operatorApi = registry.lookupByNameAndType("operatorApi", OperatorApi.class);
+    if (operatorApi != null) {
+      // ?connection=<id> on the operator API's order calls: that running connection's beans
+      operatorApi.useConnections(
+          settings.connectionId(), new ConnectionOperatorApis(context, wiring)::get);
+    }
 
     // the first look once the templates are loaded and the process's routes run
     context.addStartupListener(
