@@ -422,6 +422,10 @@ public final class OperatorApi {
 
   /** GET /api/preflight — checks every code in the settings against Exact now. */
   public Map<String, Object> preflight(Exchange exchange) {
+    OperatorApi at = at(exchange);
+    if (at != this) {
+      return at == null ? refused(exchange) : at.preflight(exchange);
+    }
     Preflight.Report r = preflight.run();
     if (!r.ok()) {
       exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 409);
@@ -442,7 +446,11 @@ public final class OperatorApi {
   }
 
   /** GET /api/status — the connection's health, budget and counts. */
-  public Map<String, Object> status() {
+  public Map<String, Object> status(Exchange exchange) {
+    OperatorApi at = at(exchange);
+    if (at != this) {
+      return at == null ? refused(exchange) : at.status(exchange);
+    }
     Map<String, Object> out = new LinkedHashMap<>();
     String problem = tokens.problem();
     out.put("exactToken", problem == null ? "ok" : problem);
@@ -500,8 +508,12 @@ public final class OperatorApi {
     return error(exchange, 500, "the call failed unexpectedly; the connector's log has the reason");
   }
 
-  /** GET /api/alerts. */
-  public List<Map<String, Object>> alerts() {
+  /** GET /api/alerts — the connection's recent alerts (a list; an error answer is a map). */
+  public Object alerts(Exchange exchange) {
+    OperatorApi at = at(exchange);
+    if (at != this) {
+      return at == null ? refused(exchange) : at.alerts(exchange);
+    }
     List<Map<String, Object>> out = new ArrayList<>();
     for (Alerts.Alert a : alerts.recent()) {
       out.add(Map.of("at", a.at().toString(), "code", a.code(), "message", a.message()));

@@ -140,6 +140,16 @@ class ConnectionsOperatorApiTest {
       assertEquals(before, h.call("GET", "/api/orders").body());
       assertEquals(0, ledgerRows(h, "default"));
 
+      // its status and alerts: shop B's counts and its parked order's alert, not the default's
+      JsonNode statusB = JSON.readTree(h.call("GET", "/api/status?connection=shop-b").body());
+      assertEquals(1, statusB.path("orders").path("parked").asInt(), statusB.toString());
+      assertEquals(DIVISION_B, statusB.path("exactDivision").path("number").asText());
+      JsonNode status = JSON.readTree(h.call("GET", "/api/status").body());
+      assertEquals(0, status.path("orders").path("parked").asInt(), status.toString());
+      assertTrue(h.call("GET", "/api/alerts?connection=shop-b").body().contains("order-parked"));
+      assertTrue(!h.call("GET", "/api/alerts").body().contains("order-parked"));
+      assertEquals(404, h.call("GET", "/api/status?connection=shop-z").statusCode());
+
       // one order with its trace: under shop B only
       assertEquals(404, h.call("GET", "/api/orders/1043").statusCode());
       JsonNode orderB = JSON.readTree(h.call("GET", "/api/orders/1043?connection=shop-b").body());
