@@ -174,6 +174,21 @@ class ConnectionsOperatorApiTest {
       // naming the default connection is the same as not naming one
       assertEquals(before, h.call("GET", "/api/orders?connection=default").body());
 
+      // its dry run goes through shop B's own dry-run route (its Exact, where the SKU is missing)
+      HttpResponse<String> dry = h.call("GET", "/api/orders/1043/dry-run?connection=shop-b");
+      assertEquals(200, dry.statusCode(), dry.body());
+      assertEquals(id(b1), JSON.readTree(dry.body()).path("orderId").asText());
+      assertTrue(dry.body().contains("TSHIRT-XL"), dry.body());
+
+      // skip and unskip act on shop B's ledger only
+      HttpResponse<String> skip = h.call("POST", "/api/orders/1043/skip?connection=shop-b");
+      assertEquals(200, skip.statusCode(), skip.body());
+      assertEquals("skipped", JSON.readTree(skip.body()).path("state").asText());
+      assertEquals(404, h.call("POST", "/api/orders/1043/unskip").statusCode());
+      HttpResponse<String> unskip = h.call("POST", "/api/orders/1043/unskip?connection=shop-b");
+      assertEquals(200, unskip.statusCode(), unskip.body());
+      assertEquals("parked", JSON.readTree(unskip.body()).path("state").asText());
+
       // the SKU now exists in shop B's Exact: retry books it there, through shop B's routes
       rows(
           exactB,
