@@ -3,6 +3,14 @@
 'use strict';
 
 let csrf = '';
+// The connection the orders pages show (?connection=<id>, from the picker); '' is the default
+// connection, whose calls stay as they always were (no parameter).
+let connection = '';
+
+function withConnection(url) {
+  if (!connection) return url;
+  return url + (url.includes('?') ? '&' : '?') + 'connection=' + encodeURIComponent(connection);
+}
 
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
@@ -55,7 +63,7 @@ function stateBadge(state) {
 }
 
 async function act(kind, number, after) {
-  const r = await api('POST', '/api/orders/' + encodeURIComponent(number) + '/' + kind);
+  const r = await api('POST', withConnection('/api/orders/' + encodeURIComponent(number) + '/' + kind));
   if (r.ok) {
     message('Order #' + number + ': ' + kind + ' done; now ' + (r.json.state || '') + '.');
   } else {
@@ -91,12 +99,13 @@ async function ordersPage() {
     const p = new URLSearchParams();
     if (search.value.trim()) p.set('q', search.value.trim());
     if (filter.value) p.set('state', filter.value);
+    if (connection) p.set('connection', connection);
     history.replaceState(null, '', '/console/?' + p.toString());
     load();
   });
   async function load() {
     const q = search.value.trim().replace(/^#/, '');
-    const r = await api('GET', '/api/orders?limit=1000' + (filter.value ? '&state=' + filter.value : ''));
+    const r = await api('GET', withConnection('/api/orders?limit=1000' + (filter.value ? '&state=' + filter.value : '')));
     const tbody = document.querySelector('#orders tbody');
     tbody.replaceChildren();
     if (!r.ok) { message('Orders could not be read: ' + (r.json && r.json.error), true); return; }
@@ -106,7 +115,7 @@ async function ordersPage() {
     const rows = r.json.orders.filter(o => !q || o.orderNumber === q || o.orderNumber.startsWith(q) || o.orderId === q);
     for (const o of rows) {
       tbody.append(el('tr', { 'data-order': o.orderNumber, 'data-state': o.state },
-        el('td', {}, el('a', { href: '/console/order?n=' + encodeURIComponent(o.orderNumber), class: 'order-link' }, '#' + o.orderNumber)),
+        el('td', {}, el('a', { href: withConnection('/console/order?n=' + encodeURIComponent(o.orderNumber)), class: 'order-link' }, '#' + o.orderNumber)),
         el('td', {}, stateBadge(o.state)),
         el('td', { class: 'reason' }, o.reason || ''),
         el('td', {}, o.exactDocumentNumber ? (o.documentType || '') + ' ' + o.exactDocumentNumber : ''),
@@ -125,7 +134,7 @@ async function orderPage() {
   const n = new URLSearchParams(location.search).get('n') || '';
   document.querySelector('h1').textContent = 'Order #' + n;
   async function load() {
-    const r = await api('GET', '/api/console/orders/' + encodeURIComponent(n) + '/trace');
+    const r = await api('GET', withConnection('/api/console/orders/' + encodeURIComponent(n) + '/trace'));
     if (!r.ok) { message((r.json && r.json.error) || 'The order could not be read', true); return; }
     const o = r.json.order;
     const summary = document.getElementById('summary');
@@ -171,7 +180,7 @@ async function dryRun(n) {
   const out = document.getElementById('dry-run-result');
   out.hidden = false;
   out.textContent = 'Asking Exact…';
-  const r = await api('GET', '/api/orders/' + encodeURIComponent(n) + '/dry-run');
+  const r = await api('GET', withConnection('/api/orders/' + encodeURIComponent(n) + '/dry-run'));
   out.textContent = JSON.stringify(r.json, null, 2);
 }
 
@@ -387,6 +396,34 @@ async function refreshMissing() {
 
 // ---- start ---------------------------------------------------------------------------------
 
+// ---- the connection picker (several shops in one connector) ------------------------------
+
+// With more than one connection (the default and connections/), the orders pages show a picker;
+// the chosen one travels in the page's ?connection= (and its links). With one connection nothing
+// shows and no call changes.
+async function connectionPicker() {
+  const r = await api('GET', '/api/connections');
+  const all = (r.ok && r.json && r.json.connections) || [];
+  if (all.length < 2) return;
+  const wanted = new URLSearchParams(location.search).get('connection') || '';
+  const select = document.getElementById('connection');
+  select.replaceChildren();
+  for (const c of all) {
+    const running = c.state === 'RUNNING';
+    const label = c.id + (c.default ? ' (default)' : '') + (running ? '' : ' (' + c.state.toLowerCase() + ')');
+    select.append(el('option', { value: c.default ? '' : c.id, 'data-connection': c.id, disabled: running ? null : 'disabled' }, label));
+  }
+  const known = all.find(c => !c.default && c.id === wanted && c.state === 'RUNNING');
+  connection = known ? known.id : '';
+  select.value = connection;
+  document.getElementById('connection-picker').hidden = false;
+  document.getElementById('nav-orders').href = withConnection('/console/');
+  select.addEventListener('change', () => {
+    // an order number belongs to one shop: a change of shop goes back to its orders
+    location.href = select.value ? '/console/?connection=' + encodeURIComponent(select.value) : '/console/';
+  });
+}
+
 async function start() {
   const r = await fetch('/console/session', { credentials: 'same-origin', headers: { 'Accept': 'application/json' } });
   if (r.status !== 200) { location.href = '/console/login?next=' + encodeURIComponent(location.pathname + location.search); return; }
@@ -397,6 +434,7 @@ async function start() {
   const page = document.body.dataset.page;
   const nav = document.getElementById('nav-' + page);
   if (nav) nav.classList.add('current');
+  if (page === 'orders' || page === 'order') await connectionPicker();
   const pages = { orders: ordersPage, order: orderPage, charts: chartsPage, health: healthPage, connect: connectPage };
   try {
     await pages[page]();

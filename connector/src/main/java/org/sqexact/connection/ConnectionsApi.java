@@ -87,6 +87,27 @@ public final class ConnectionsApi {
     return out;
   }
 
+  /** GET /api/connections/{id}: that connection's entry of {@link #list()}, or 404. */
+  public Map<String, Object> one(org.apache.camel.Exchange exchange) {
+    Object id = exchange.getMessage().getHeader("id");
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> all = (List<Map<String, Object>>) list().get("connections");
+    for (Map<String, Object> c : all) {
+      if (c.get("id").equals(id)) {
+        return c;
+      }
+    }
+    exchange.getMessage().setHeader(org.apache.camel.Exchange.HTTP_RESPONSE_CODE, 404);
+    Map<String, Object> out = new LinkedHashMap<>();
+    String name = String.valueOf(id).replaceAll("[^A-Za-z0-9_.-]", "?");
+    out.put(
+        "error",
+        "connection '"
+            + (name.length() > 64 ? name.substring(0, 64) : name)
+            + "' is not known here");
+    return out;
+  }
+
   private static Map<String, Object> entry(
       String id,
       String state,

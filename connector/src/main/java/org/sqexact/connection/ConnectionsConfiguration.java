@@ -20,6 +20,7 @@ import org.sqexact.exact.ExactDivision;
 import org.sqexact.exact.ExactGovernors;
 import org.sqexact.exact.SharedBudget;
 import org.sqexact.ops.Alerts;
+import org.sqexact.ops.OperatorApi;
 import org.sqexact.ops.OrderClaims;
 import org.sqexact.ops.PollWatch;
 import org.sqexact.store.ActivityLog;
@@ -103,6 +104,13 @@ public final class ConnectionsConfiguration implements CamelConfiguration {
             connections,
             runtime,
             wiring));
+
+    OperatorApi operatorApi = registry.lookupByNameAndType("operatorApi", OperatorApi.class);
+    if (operatorApi != null) {
+      // ?connection=<id> on the operator API's order calls: that running connection's beans
+      operatorApi.useConnections(
+          settings.connectionId(), new ConnectionOperatorApis(context, wiring)::get);
+    }
 
     // The first look while Camel initialises: the YAML templates are loaded, no route has been
     // created yet. Camel's DefaultModel removes a route of the same id before it adds one, and that

@@ -97,6 +97,33 @@ final class ApiCalls {
     return out;
   }
 
+  /**
+   * The values of one query parameter ({@code ?connection=shop-b}), from the request line only;
+   * other parameters are left to the call (those that took none before still ignore them).
+   */
+  static List<String> param(Exchange exchange, String name) {
+    String raw = exchange.getMessage().getHeader(Exchange.HTTP_RAW_QUERY, String.class);
+    if (raw == null) {
+      raw = exchange.getMessage().getHeader(Exchange.HTTP_QUERY, String.class);
+    }
+    List<String> out = new ArrayList<>();
+    if (raw == null || raw.isBlank()) {
+      return out;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      try {
+        String n = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+        if (n.equals(name)) {
+          out.add(eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("the query string is not well-formed");
+      }
+    }
+    return out;
+  }
+
   static String shortText(String s) {
     String clean = s.replaceAll("[^\\p{Alnum} ._-]", "?");
     return clean.length() > 40 ? clean.substring(0, 40) + "…" : clean;

@@ -29,16 +29,19 @@ final class DryRunReport {
   private final SquarespaceApi squarespace;
   private final OrderEligibility eligibility;
   private final ProducerTemplate template;
+  private final String dryRunUri;
 
   DryRunReport(
       OrderLedger ledger,
       SquarespaceApi squarespace,
       OrderEligibility eligibility,
-      ProducerTemplate template) {
+      ProducerTemplate template,
+      String dryRunUri) {
     this.ledger = ledger;
     this.squarespace = squarespace;
     this.eligibility = eligibility;
     this.template = template;
+    this.dryRunUri = dryRunUri;
   }
 
   /**
@@ -71,7 +74,7 @@ final class DryRunReport {
       return error(
           exchange, 404, "cannot fetch order " + key + " from Squarespace: " + e.getMessage());
     }
-    Exchange run = template.request("direct:order-dry-run", e -> e.getMessage().setBody(order));
+    Exchange run = template.request(dryRunUri, e -> e.getMessage().setBody(order));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("orderId", orderId);
     out.put("orderNumber", order.path("orderNumber").asText());

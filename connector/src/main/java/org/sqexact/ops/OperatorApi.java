@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.IntSupplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -56,8 +57,17 @@ public final class OperatorApi {
   private final ProducerTemplate template;
   private final Runnable cachesStale;
   private final OrderClaims claims;
-  private final DryRunReport dryRuns;
+  private DryRunReport dryRuns;
   private Preflight preflight;
+  // the default connection's endpoints; a connection from connections/ has its own (-<id>)
+  private String orderUri = "direct:order";
+  private String pollQueueUri = "seda:poll-orders";
+  // the default connection's id and how its API finds another running connection's API (issue 12)
+  private String connectionId;
+  private Function<String, OperatorApi> connections;
+
+  /** The exchange property holding the answer when a call's {@code ?connection=} is refused. */
+  private static final String REFUSAL = "sqexact.operatorApi.refusal";
 
   public OperatorApi(
       OrderLedger ledger,
@@ -88,14 +98,86 @@ public final class OperatorApi {
     this.template = template;
     this.cachesStale = cachesStale;
     this.claims = claims;
-    this.dryRuns = new DryRunReport(ledger, squarespace, eligibility, template);
+    this.dryRuns =
+        new DryRunReport(ledger, squarespace, eligibility, template, "direct:order-dry-run");
+  }
+
+  /**
+   * A connection from {@code connections/}: its order calls send to its own routes ({@code
+   * direct:order-<id>}, {@code direct:order-dry-run-<id>}, {@code seda:poll-orders-<id>}).
+   */
+  public OperatorApi forConnection(String id) {
+    this.orderUri = "direct:order-" + id;
+    this.pollQueueUri = "seda:poll-orders-" + id;
+    this.dryRuns =
+        new DryRunReport(ledger, squarespace, eligibility, template, "direct:order-dry-run-" + id);
+    return this;
+  }
+
+  /**
+   * The default connection's API answers for the other running connections too: a call with {@code
+   * ?connection=<id>} is handed to that connection's API (null when it does not run).
+   */
+  public void useConnections(String defaultId, Function<String, OperatorApi> others) {
+    this.connectionId = defaultId;
+    this.connections = others;
+  }
+
+  /**
+   * The API of the connection a call is about: {@code ?connection=<id>}, by default (or naming it)
+   * the default connection. Null when the parameter is refused; {@link #refused} has the answer
+   * (400 given twice, 404 no such running connection).
+   */
+  public OperatorApi at(Exchange exchange) {
+    if (connections == null) {
+      return this; // a connection's own API: it was chosen already
+    }
+    List<String> given;
+    try {
+      given = ApiCalls.param(exchange, "connection");
+    } catch (IllegalArgumentException e) {
+      exchange.setProperty(REFUSAL, error(exchange, 400, e.getMessage()));
+      return null;
+    }
+    if (given.isEmpty()) {
+      return this;
+    }
+    if (given.size() > 1) {
+      exchange.setProperty(REFUSAL, error(exchange, 400, "give 'connection' once"));
+      return null;
+    }
+    String id = given.get(0).trim();
+    if (id.equals(connectionId)) {
+      return this;
+    }
+    OperatorApi other = connections.apply(id);
+    if (other == null) {
+      exchange.setProperty(
+          REFUSAL, error(exchange, 404, "connection '" + shortText(id) + "' is not running here"));
+    }
+    return other;
+  }
+
+  /** The answer of a call whose {@code ?connection=} was refused ({@link #at}). */
+  @SuppressWarnings("unchecked")
+  public Map<String, Object> refused(Exchange exchange) {
+    return exchange.getProperty(REFUSAL, Map.class);
+  }
+
+  /** This connection's Squarespace API (the console's trace shows what the shop has now). */
+  public SquarespaceApi squarespace() {
+    return squarespace;
   }
 
   /** GET /api/orders?state=parked,failed&limit=100 — pending = in progress or failed. */
   public Map<String, Object> orders(Exchange exchange) {
+    OperatorApi at = at(exchange);
+    if (at != this) {
+      return at == null ? refused(exchange) : at.orders(exchange);
+    }
     Map<String, List<String>> query;
     try {
-      query = query(exchange, Set.of("state", "limit"));
+      query = query(exchange, Set.of("state", "limit", "connection"));
     } catch (IllegalArgumentException e) {
       return error(exchange, 400, e.getMessage());
     }
@@ -148,6 +230,10 @@ public final class OperatorApi {
 
   /** GET /api/orders/{order} — by id or number: the ledger row and its activity. */
   public Map<String, Object> order(Exchange exchange) {
+    OperatorApi at = at(exchange);
+    if (at != this) {
+      return at == null ? refused(exchange) : at.order(exchange);
+    }
     String key = orderKey(exchange);
     if (key == null) {
       return badOrderKey(exchange);
@@ -184,6 +270,10 @@ public final class OperatorApi {
    * get 409 with its state.
    */
   public Map<String, Object> retry(Exchange exchange) {
+    OperatorApi at = at(exchange);
+    if (at != this) {
+      return at == null ? refused(exchange) : at.retry(exchange);
+    }
     String key = orderKey(exchange);
     if (key == null) {
       return badOrderKey(exchange);
@@ -227,7 +317,7 @@ public final class OperatorApi {
     activity.record(
         e.orderId(), e.orderNumber(), "retry", "ok", "retry asked by " + operator(exchange));
     template.send(
-        "direct:order",
+        orderUri,
         ex -> {
           ex.getMessage().setBody(order);
           ex.setProperty(OrderClaims.CLAIM, claim);
@@ -241,6 +331,10 @@ public final class OperatorApi {
    * naming who skipped.
    */
   public Map<String, Object> skip(Exchange exchange) {
+    OperatorApi at = at(exchange);
+    if (at != this) {
+      return at == null ? refused(exchange) : at.skip(exchange);
+    }
     String key = orderKey(exchange);
     if (key == null) {
       return badOrderKey(exchange);
@@ -291,6 +385,10 @@ public final class OperatorApi {
    * retried. An order Exact already had stays skipped.
    */
   public Map<String, Object> unskip(Exchange exchange) {
+    OperatorApi at = at(exchange);
+    if (at != this) {
+      return at == null ? refused(exchange) : at.unskip(exchange);
+    }
     String key = orderKey(exchange);
     if (key == null) {
       return badOrderKey(exchange);
@@ -324,6 +422,10 @@ public final class OperatorApi {
 
   /** GET /api/preflight — checks every code in the settings against Exact now. */
   public Map<String, Object> preflight(Exchange exchange) {
+    OperatorApi at = at(exchange);
+    if (at != this) {
+      return at == null ? refused(exchange) : at.preflight(exchange);
+    }
     Preflight.Report r = preflight.run();
     if (!r.ok()) {
       exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 409);
@@ -336,11 +438,19 @@ public final class OperatorApi {
    * resolved codes and any problem, without writing to Exact.
    */
   public Map<String, Object> dryRun(Exchange exchange) {
+    OperatorApi at = at(exchange);
+    if (at != this) {
+      return at == null ? refused(exchange) : at.dryRun(exchange);
+    }
     return dryRuns.run(exchange, preflight);
   }
 
   /** GET /api/status — the connection's health, budget and counts. */
-  public Map<String, Object> status() {
+  public Map<String, Object> status(Exchange exchange) {
+    OperatorApi at = at(exchange);
+    if (at != this) {
+      return at == null ? refused(exchange) : at.status(exchange);
+    }
     Map<String, Object> out = new LinkedHashMap<>();
     String problem = tokens.problem();
     out.put("exactToken", problem == null ? "ok" : problem);
@@ -372,6 +482,19 @@ public final class OperatorApi {
     return out;
   }
 
+  /**
+   * POST /api/poll — where the poll is queued: the connection's {@code seda:poll-orders…} in the
+   * exchange property {@code pollQueue}, or the refusal of its {@code ?connection=} as the body.
+   */
+  public Map<String, Object> pollTarget(Exchange exchange) {
+    OperatorApi at = at(exchange);
+    if (at == null) {
+      return refused(exchange);
+    }
+    exchange.setProperty("pollQueue", at.pollQueueUri);
+    return null;
+  }
+
   /** POST /api/poll — the poll is queued: 202. */
   public Map<String, Object> pollQueued(Exchange exchange) {
     exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
@@ -385,8 +508,12 @@ public final class OperatorApi {
     return error(exchange, 500, "the call failed unexpectedly; the connector's log has the reason");
   }
 
-  /** GET /api/alerts. */
-  public List<Map<String, Object>> alerts() {
+  /** GET /api/alerts — the connection's recent alerts (a list; an error answer is a map). */
+  public Object alerts(Exchange exchange) {
+    OperatorApi at = at(exchange);
+    if (at != this) {
+      return at == null ? refused(exchange) : at.alerts(exchange);
+    }
     List<Map<String, Object>> out = new ArrayList<>();
     for (Alerts.Alert a : alerts.recent()) {
       out.add(Map.of("at", a.at().toString(), "code", a.code(), "message", a.message()));

@@ -58,6 +58,7 @@ class DashboardBrowserTest {
   private ConnectorHarness connector;
   private WebDriver browser;
   private WebDriverWait wait;
+  private Path connectionsDir;
 
   @BeforeEach
   void start() throws Exception {
@@ -66,6 +67,10 @@ class DashboardBrowserTest {
     settings.put("connector.http-port", Integer.toString(ConnectorHarness.freePort()));
     settings.put("connector.demo-new-order-seconds", "0");
     settings.put("connector.users", USER + ":" + ConsoleUsers.hash(PASSWORD));
+    // empty at first: the demo serves one connection (no picker); a test may add a file
+    connectionsDir = Files.createTempDirectory("connections");
+    settings.put("connector.connections-dir", connectionsDir.toString());
+    settings.put("connector.connections-scan-interval", "1");
     connector = ConnectorHarness.start(settings, null);
     // the demo polls on its own schedule (real time): wait until its sample orders are booked
     await()
@@ -192,6 +197,8 @@ class DashboardBrowserTest {
     assertTrue(session.isHttpOnly(), "the session cookie is HttpOnly");
     assertEquals("Lax", session.getSameSite());
     screenshot("orders");
+    // one connection: no connection picker
+    assertFalse(browser.findElement(By.id("connection-picker")).isDisplayed());
 
     // search by number and filter by state
     WebElement search = browser.findElement(By.id("search"));
@@ -324,6 +331,100 @@ class DashboardBrowserTest {
             anonymous("/api/console/health")
                 .header("Cookie", "sqexact_session=" + session.getValue()));
     assertEquals(401, after.statusCode());
+  }
+
+  /**
+   * Two shops in one connector: the demo's shop (the default connection) and shop B, a second
+   * sandbox added by a file in connections/. The orders pages show a picker; with shop B chosen the
+   * list, the trace and Retry are shop B's (its #1053 is parked while the default's is booked) and
+   * the retry books in shop B's Exact.
+   */
+  @Test
+  void anOperatorServingTwoShopsPicksTheShopAndRetriesItsOrder() throws Exception {
+    try (DemoSandbox shopB = DemoSandbox.start(0)) {
+      Files.writeString(
+          connectionsDir.resolve(".shop-b.tmp"),
+          "squarespace.api-key = "
+              + DemoSandbox.API_KEY
+              + "\nsquarespace.api-url = "
+              + shopB.squarespaceBaseUrl()
+              + "\nexact.base-url = "
+              + shopB.exactBaseUrl()
+              + "\nexact.client-id = "
+              + DemoSandbox.CLIENT_ID
+              + "\nexact.client-secret = "
+              + DemoSandbox.CLIENT_SECRET
+              + "\nexact.division = "
+              + DemoSandbox.DIVISION
+              + "\nexact.refresh-token = "
+              + DemoSandbox.FIRST_REFRESH_TOKEN
+              + "\nsync.orders-since = "
+              + java.time.Instant.now().minus(Duration.ofDays(30))
+              + "\nsync.auto-start = true\nsync.poll-interval = 5\n");
+      Files.move(
+          connectionsDir.resolve(".shop-b.tmp"), connectionsDir.resolve("shop-b.properties"));
+      // shop B's sample orders: #1053 parked there too (its SKU is not in shop B's Exact)
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () ->
+                  api("GET", "/api/orders/1053?connection=shop-b")
+                      .path("order")
+                      .path("state")
+                      .asText(),
+              "parked"::equals);
+      // the default's #1053 is fixed and booked (through the API)
+      assertEquals(200, connector.call("POST", "/demo/exact/items/POSTER-A2").statusCode());
+      assertEquals(200, connector.call("POST", "/api/orders/1053/retry").statusCode());
+
+      logIn(USER, PASSWORD);
+      wait.until(ExpectedConditions.urlMatches(".*/console/(\\?.*)?$"));
+      ready();
+      WebElement picker = browser.findElement(By.id("connection-picker"));
+      assertTrue(picker.isDisplayed(), "two connections: the picker shows");
+      String options = browser.findElement(By.id("connection")).getText();
+      assertTrue(options.contains("(default)") && options.contains("shop-b"), options);
+      assertEquals(
+          "booked",
+          wait.until(
+                  ExpectedConditions.presenceOfElementLocated(
+                      By.cssSelector("tr[data-order='1053']")))
+              .getAttribute("data-state"),
+          "the default connection's #1053");
+
+      // shop B chosen: its orders, its #1053 parked
+      new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("connection")))
+          .selectByValue("shop-b");
+      wait.until(ExpectedConditions.urlContains("/console/?connection=shop-b"));
+      ready();
+      assertEquals(
+          "parked",
+          wait.until(
+                  ExpectedConditions.presenceOfElementLocated(
+                      By.cssSelector("tr[data-order='1053']")))
+              .getAttribute("data-state"));
+      screenshot("orders-shop-b");
+
+      // its trace and Retry, after the item is made in shop B's Exact
+      browser.findElement(By.cssSelector("tr[data-order='1053'] a.order-link")).click();
+      wait.until(ExpectedConditions.urlContains("/console/order?n=1053&connection=shop-b"));
+      ready();
+      wait.until(
+          ExpectedConditions.textToBePresentInElementLocated(By.id("order-state"), "parked"));
+      assertTrue(browser.findElement(By.id("connection-picker")).isDisplayed());
+      shopB.exact().addItem("POSTER-A2", "Poster A2", "2", 19.95, 10);
+      browser.findElement(By.cssSelector("#order-actions button.retry")).click();
+      wait.until(
+          ExpectedConditions.textToBePresentInElementLocated(By.id("order-state"), "booked"));
+      JsonNode booked = api("GET", "/api/orders/1053?connection=shop-b");
+      assertEquals("booked", booked.path("order").path("state").asText());
+      assertTrue(
+          booked.path("activity").toString().contains("retry asked by the operator (user " + USER),
+          booked.toString());
+      screenshot("order-booked-shop-b");
+      Files.delete(connectionsDir.resolve("shop-b.properties"));
+    }
   }
 
   private void logIn(String user, String password) {

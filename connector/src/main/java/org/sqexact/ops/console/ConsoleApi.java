@@ -120,7 +120,13 @@ public final class ConsoleApi {
    * oldest first, and what Squarespace has for it now (fetched live; nothing personal is kept).
    */
   public Map<String, Object> trace(Exchange exchange) {
-    Map<String, Object> out = new LinkedHashMap<>(operatorApi.order(exchange));
+    // ?connection=<id>: the order of that connection (the console's picker), else the default's
+    OperatorApi at = operatorApi.at(exchange);
+    if (at == null) {
+      return operatorApi.refused(exchange);
+    }
+    SquarespaceApi squarespace = at == operatorApi ? this.squarespace : at.squarespace();
+    Map<String, Object> out = new LinkedHashMap<>(at.order(exchange));
     if (out.containsKey("error")) {
       return out;
     }
