@@ -106,6 +106,27 @@ class ConnectionsObservabilityTest {
       String health = h.call("GET", "/observe/health?exposureLevel=full").body();
       assertTrue(health.contains("expired"), health);
       assertEquals(200, h.call("GET", "/observe/health/ready").statusCode(), health);
+      // its calls (here one to its Squarespace, through its gateway) count under its label
+      try {
+        h.bean("connectionWiring", ConnectionWiring.class)
+            .connection("shop-b")
+            .squarespace()
+            .api()
+            .get("/1.0/commerce/orders/abc", null);
+      } catch (RuntimeException e) {
+        // the stub answers 404: still a call, counted with its status
+      }
+      String calls = h.call("GET", "/observe/metrics").body();
+      assertTrue(
+          calls
+              .lines()
+              .anyMatch(
+                  l ->
+                      l.startsWith("connector_api_calls_total{")
+                          && l.contains("api=\"squarespace\"")
+                          && l.contains("connection=\"shop-b\"")),
+          calls);
+
       // its file goes: it stops and its series end
       Files.delete(connections.resolve("shop-b.properties"));
       await()
