@@ -42,9 +42,6 @@ public final class ClusterSchedule {
    */
   public static final long CHECKIN_MILLIS = 5_000;
 
-  /** Worker threads: the four syncs can each hold one while they run, plus housekeeping. */
-  private static final int THREADS = 6;
-
   private static final AtomicInteger DATA_SOURCES = new AtomicInteger();
 
   private ClusterSchedule() {}
@@ -56,12 +53,35 @@ public final class ClusterSchedule {
 
   /**
    * On PostgreSQL, replaces the {@code quartz} component by one on the clustered job store of
-   * {@code db}; on H2, leaves Camel's default.
+   * {@code db}; on H2, Quartz keeps its in-memory store. Either way with {@code threads} workers
+   * ({@link ScheduleSizing}), and a firing that Quartz reports misfired (it waited longer than the
+   * misfire threshold for a free worker) is logged and counted ({@code
+   * connector_schedule_misfires}).
    *
    * @param nodeId this process's id in the cluster (unique per process)
    */
-  public static void install(CamelContext context, Database db, String dbUrl, String nodeId) {
+  public static void install(
+      CamelContext context, Database db, String dbUrl, String nodeId, int threads) {
     if (!clustered(dbUrl)) {
+      Map<String, Object> p = new LinkedHashMap<>();
+      // Quartz's defaults (its quartz.properties) but the thread count: in-memory store
+      p.put("org.quartz.threadPool.threadCount", Integer.toString(threads));
+      p.put("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
+      p.put("org.quartz.jobStore.misfireThreshold", "60000");
+      QuartzComponent quartz = new QuartzComponent();
+      quartz.setProperties(p);
+      context.addComponent("quartz", quartz);
+      context
+          .getManagementStrategy()
+          .addEventNotifier(
+              new SimpleEventNotifierSupport() {
+                @Override
+                public void notify(CamelEvent event) {
+                  if (event instanceof CamelEvent.CamelContextStartedEvent) {
+                    ScheduleMisfires.watch(context, quartz);
+                  }
+                }
+              });
       return;
     }
     // Quartz looks data sources up by name in one JVM-wide registry: a name per database
@@ -90,7 +110,7 @@ public final class ClusterSchedule {
     p.put("org.quartz.scheduler.instanceName", "connector");
     // the node's claim prefix (random per process): the orders a dead node held are found by it
     p.put("org.quartz.scheduler.instanceId", nodeId);
-    p.put("org.quartz.threadPool.threadCount", Integer.toString(THREADS));
+    p.put("org.quartz.threadPool.threadCount", Integer.toString(threads));
     p.put("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
     p.put(
         "org.quartz.jobStore.driverDelegateClass",
@@ -116,6 +136,7 @@ public final class ClusterSchedule {
                   standby(quartz);
                 } else if (event instanceof CamelEvent.CamelContextStartedEvent) {
                   started(quartz);
+                  ScheduleMisfires.watch(context, quartz);
                 }
               }
             });

@@ -100,7 +100,14 @@ public final class ConnectorConfiguration implements CamelConfiguration {
       dbPassword = dataDir.secret("db.password").value();
       Database.adoptPassword(settings.dbUrl(), settings.dbUser(), dbPassword);
     }
-    Database db = Database.open(settings.dbUrl(), settings.dbUser(), dbPassword);
+    // threads and database connections for the connections found at start (issue 12)
+    int connectionFiles = ScheduleSizing.connectionFiles(settings.connectionsDir());
+    Database db =
+        Database.open(
+            settings.dbUrl(),
+            settings.dbUser(),
+            dbPassword,
+            ScheduleSizing.dbPool(connectionFiles));
     dataDir.restrict(); // the files the database just created: owner only
     SecretBox box = SecretBox.fromSettings(settings.secretKey(), settings.dataDir());
     // the default connection's state (a connection from connections/ opens its own the same way)
@@ -116,7 +123,13 @@ public final class ConnectorConfiguration implements CamelConfiguration {
             context.createProducerTemplate());
     OrderClaims claims = state.claims();
     // one leader per schedule (issue 12); the node's Quartz id is its claim prefix
-    ClusterSchedule.install(context, db, settings.dbUrl(), claims.instance());
+    ClusterSchedule.install(
+        context,
+        db,
+        settings.dbUrl(),
+        claims.instance(),
+        ScheduleSizing.threads(
+            pc.resolveProperty("connector.schedule-threads").orElse(null), connectionFiles));
     // closes the database after Camel stopped (routes first, so in-flight orders finish)
     context.addService(new Closer(claims, db, dataDir), true);
 

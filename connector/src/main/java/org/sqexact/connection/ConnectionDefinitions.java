@@ -51,6 +51,7 @@ public final class ConnectionDefinitions {
           "connector.demo-port",
           "connector.connections-dir",
           "connector.connections-scan-interval",
+          "connector.schedule-threads",
           ID_KEY);
 
   /**

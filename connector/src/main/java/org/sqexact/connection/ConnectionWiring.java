@@ -1,5 +1,6 @@
 package org.sqexact.connection;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,8 +18,11 @@ import org.sqexact.config.ReturnFlowBeans;
 import org.sqexact.config.ReturnFlowsConfiguration;
 import org.sqexact.config.SettingsReader;
 import org.sqexact.config.SquarespaceBeans;
+import org.sqexact.exact.ExactDivisionCheck;
 import org.sqexact.exact.ExactGovernors;
+import org.sqexact.exact.ExactTokenManager;
 import org.sqexact.exact.SharedBudget;
+import org.sqexact.ops.ConnectorMetrics;
 import org.sqexact.ops.PollWatch;
 import org.sqexact.ops.console.ConnectionSetup;
 import org.sqexact.squarespace.SquarespaceApi;
@@ -116,6 +120,7 @@ public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring 
   private final Map<String, Built> built = new ConcurrentHashMap<>();
   private final Map<String, ReturnFlowBeans> returnFlows = new ConcurrentHashMap<>();
   private final Map<String, List<ProducerTemplate>> templates = new ConcurrentHashMap<>();
+  private final Map<String, ConnectorMetrics> metrics = new ConcurrentHashMap<>();
 
   public ConnectionWiring(Shared shared) {
     this.shared = shared;
@@ -214,6 +219,7 @@ public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring 
             // several nodes (they share a budget): the watch reads every node's last poll
             shared.budget() == null ? null : state.watermarks());
     built.put(id, new Built(settings, state, exact, squarespace, orders, watch));
+    watchMetrics(id, state, exact);
 
     Map<String, Object> beans = new LinkedHashMap<>();
     beans.put("exactGateway", exact.gateway());
@@ -244,6 +250,10 @@ public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring 
       webhooks.remove(id);
     }
     returnFlows.remove(id);
+    ConnectorMetrics m = metrics.remove(id);
+    if (m != null) {
+      m.remove();
+    }
     Built b = built.remove(id);
     try {
       if (b != null) {
@@ -256,6 +266,55 @@ public final class ConnectionWiring implements TemplateConnectionRuntime.Wiring 
         ts.forEach(ServiceHelper::stopService);
       }
     }
+  }
+
+  /**
+   * Its meters at /observe/metrics, as the default connection's (OperationsConfiguration), told
+   * apart by the label {@code connection="<id>"}: orders by state, Exact's budget left, token
+   * health and API calls. Removed when it stops.
+   */
+  private void watchMetrics(String id, ConnectionState state, ExactBeans exact) {
+    MeterRegistry registry =
+        shared.context().getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+    if (registry == null) {
+      return;
+    }
+    ConnectorMetrics old = metrics.remove(id);
+    if (old != null) {
+      old.remove(); // a restart whose release did not run: the new gauges replace the old ones
+    }
+    ConnectorMetrics m = new ConnectorMetrics(registry, shared.clock(), id);
+    m.watchOrders(state.ledger());
+    m.watchBudget(exact.governor(), state.division());
+    m.watchTokens(state.tokenStore());
+    state.activity().onApiCall(m::apiCall);
+    metrics.put(id, m);
+  }
+
+  /**
+   * Why a running connection cannot reach its Exact administration (its refresh token is dead, its
+   * division refused), or null: named by id in the health details, without taking the process out.
+   */
+  public String exactProblem(String id) {
+    Built b = built.get(id);
+    if (b == null) {
+      return null;
+    }
+    Object tokens = b.exact().named().get("exactTokenManager");
+    Object division = b.exact().named().get("exactDivisionCheck");
+    try {
+      String problem = tokens instanceof ExactTokenManager t ? t.problem() : null;
+      if (problem != null) {
+        return problem;
+      }
+    } catch (RuntimeException e) {
+      return "token store unreadable: " + e.getMessage();
+    }
+    if (division instanceof ExactDivisionCheck d
+        && d.status() == ExactDivisionCheck.Status.FAILED) {
+      return d.detail();
+    }
+    return null;
   }
 
   private ProducerTemplate template(String id) {

@@ -1,7 +1,9 @@
 package org.sqexact.connection;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
@@ -15,11 +17,18 @@ public final class ConnectionsCheck extends AbstractHealthCheck {
 
   private final ConnectionWatch watch;
   private final ConnectionRegistry registry;
+  private final Function<String, String> exactProblem;
 
-  public ConnectionsCheck(ConnectionWatch watch, ConnectionRegistry registry) {
+  /**
+   * @param exactProblem why a running connection cannot reach its Exact administration (dead
+   *     refresh token, refused division), or null
+   */
+  public ConnectionsCheck(
+      ConnectionWatch watch, ConnectionRegistry registry, Function<String, String> exactProblem) {
     super("connector", "connections");
     this.watch = watch;
     this.registry = registry;
+    this.exactProblem = exactProblem;
   }
 
   @Override
@@ -41,9 +50,36 @@ public final class ConnectionsCheck extends AbstractHealthCheck {
             .toList();
     builder.detail("connections", all.size());
     builder.detail("running", all.size() - failed.size());
+    List<String> messages = new ArrayList<>();
     if (!failed.isEmpty()) {
       builder.detail("failed", String.join(",", failed));
-      builder.message("connections not running (GET /api/connections): " + failed);
+      messages.add("connections not running (GET /api/connections): " + failed);
+    }
+    // a running connection that cannot book (dead refresh token, refused division) is named with
+    // its problem, as the default's exact-online check does; it stays UP: readiness is about the
+    // process, and the other shops are served (the connection's alert tells the operator)
+    List<String> unhealthy = new ArrayList<>();
+    for (ConnectionRegistry.Status s : all) {
+      if (s.state() != ConnectionRegistry.State.RUNNING) {
+        continue;
+      }
+      String problem;
+      try {
+        problem = exactProblem.apply(s.id());
+      } catch (RuntimeException e) {
+        problem = "state unreadable: " + e.getMessage();
+      }
+      if (problem != null) {
+        unhealthy.add(s.id() + ": " + problem);
+        builder.detail("exact-online." + s.id(), problem);
+      }
+    }
+    if (!unhealthy.isEmpty()) {
+      // the message, not only the details: Camel's health endpoint shows an UP check's message
+      messages.add("connections that cannot reach Exact Online: " + String.join("; ", unhealthy));
+    }
+    if (!messages.isEmpty()) {
+      builder.message(String.join("; ", messages));
     }
     builder.up();
   }

@@ -141,7 +141,7 @@ public final class ConnectionsConfiguration implements CamelConfiguration {
 
     HealthCheckRegistry health = HealthCheckRegistry.get(context);
     if (health != null) {
-      health.register(new ConnectionsCheck(watch, connections));
+      health.register(new ConnectionsCheck(watch, connections, wiring::exactProblem));
     }
   }
 

@@ -102,6 +102,18 @@ public final class ConnectorMetrics {
         .register(registry);
   }
 
+  /**
+   * Removes this connection's meters (a connection from {@code connections/} that stopped): its
+   * series end instead of repeating the last value, and its ledger and token store are let go.
+   */
+  public void remove() {
+    for (io.micrometer.core.instrument.Meter m : java.util.List.copyOf(registry.getMeters())) {
+      if (connectionId.equals(m.getId().getTag("connection"))) {
+        registry.remove(m);
+      }
+    }
+  }
+
   /** One API call, as the gateways record it in the activity log ("exact GET crm/Accounts"). */
   public void apiCall(String step, ApiCall call) {
     if (step == null || call == null) {

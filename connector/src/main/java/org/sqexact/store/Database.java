@@ -55,12 +55,20 @@ public final class Database implements AutoCloseable {
 
   /** Opens the pool and migrates the schema; a database that cannot be reached stops start-up. */
   public static Database open(String url, String user, String password) {
+    return open(url, user, password, 8);
+  }
+
+  /**
+   * As {@link #open(String, String, String)} with a pool of at most {@code maxPool} connections
+   * (sized by the number of connections the process serves: ScheduleSizing).
+   */
+  public static Database open(String url, String user, String password, int maxPool) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
     config.setUsername(user);
     config.setPassword(password);
     config.setPoolName("connector-db");
-    config.setMaximumPoolSize(8);
+    config.setMaximumPoolSize(maxPool);
     config.setMinimumIdle(1);
     config.setInitializationFailTimeout(10_000);
     if (url.startsWith("jdbc:h2:")) {
