@@ -135,8 +135,10 @@ public final class ClusterSchedule {
                 if (event instanceof CamelEvent.CamelContextStoppingEvent) {
                   standby(quartz);
                 } else if (event instanceof CamelEvent.CamelContextStartedEvent) {
+                  // no misfire listener on the clustered store: with it, TwoNodeFailoverTest's
+                  // survivor recovered the dead node's poll but never fired it again (not yet
+                  // understood; the listener runs inside Quartz's misfire and recovery handling)
                   started(quartz);
-                  ScheduleMisfires.watch(context, quartz);
                 }
               }
             });
