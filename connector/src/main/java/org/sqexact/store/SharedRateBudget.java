@@ -107,16 +107,31 @@ public final class SharedRateBudget implements SharedBudget {
   }
 
   private void insertIfAbsent(int division, long windowEnd, int remaining, long t) {
-    String sql =
-        postgres
-            ? "INSERT INTO exact_rate_minute (division, window_end, remaining, updated_at)"
-                + " VALUES (?, ?, ?, ?) ON CONFLICT (division) DO NOTHING"
-            : "MERGE INTO exact_rate_minute m USING (VALUES (CAST(? AS INTEGER), CAST(? AS BIGINT),"
-                + " CAST(? AS INTEGER), CAST(? AS BIGINT))) v (division, window_end, remaining,"
-                + " updated_at) ON m.division = v.division WHEN NOT MATCHED THEN INSERT"
-                + " (division, window_end, remaining, updated_at) VALUES (v.division,"
-                + " v.window_end, v.remaining, v.updated_at)";
-    Sql.update(db, "shared rate budget", sql, division, windowEnd, remaining, t);
+    if (postgres) {
+      Sql.update(
+          db,
+          "shared rate budget",
+          "INSERT INTO exact_rate_minute (division, window_end, remaining, updated_at)"
+              + " VALUES (?, ?, ?, ?) ON CONFLICT (division) DO NOTHING",
+          division,
+          windowEnd,
+          remaining,
+          t);
+      return;
+    }
+    // H2 has no ON CONFLICT, and its MERGE ... WHEN NOT MATCHED is not atomic: two nodes (or
+    // threads) that both saw no row both insert, and the second is refused on the primary key
+    // (CI failed on exactly that). A refused insert means another caller created the window first,
+    // which is what this method wants; the caller then reads it again.
+    Sql.insertUnlessDuplicate(
+        db,
+        "shared rate budget",
+        "INSERT INTO exact_rate_minute (division, window_end, remaining, updated_at)"
+            + " VALUES (?, ?, ?, ?)",
+        division,
+        windowEnd,
+        remaining,
+        t);
   }
 
   @Override
