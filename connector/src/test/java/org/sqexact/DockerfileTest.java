@@ -167,4 +167,37 @@ class DockerfileTest {
         readme.contains("-v connector-data:/app/data") && readme.contains("-p 8080:8080"),
         "README's run command uses the image's volume and port");
   }
+
+  @Test
+  void startsWithTheClassArchiveItsBuildMade() {
+    // the archive is made in the run stage (its java and jars), after the jar and routes are in
+    // place, with the script the scale benchmark uses too, and the entry point maps the same file
+    // for the same jar
+    String jar = "/app/" + finalName + ".jar";
+    List<Instruction> steps = runStage();
+    int made = -1;
+    int jarCopied = -1;
+    for (int i = 0; i < steps.size(); i++) {
+      String args = steps.get(i).args();
+      if (steps.get(i).keyword().equals("RUN") && args.contains("class-archive.sh")) {
+        made = i;
+        assertTrue(
+            args.startsWith("sh /app/class-archive.sh /app/connector.jsa " + jar),
+            "the archive is made from the jar the entry point runs: " + args);
+      }
+      if (steps.get(i).keyword().equals("COPY") && args.endsWith(" " + jar)) {
+        jarCopied = i;
+      }
+    }
+    assertTrue(made > jarCopied && jarCopied >= 0, "the archive is made after the jar is copied");
+    assertTrue(
+        in(steps, "COPY").stream()
+            .anyMatch(c -> c.args().equals("docker/class-archive.sh /app/class-archive.sh")),
+        "the script is the repository's docker/class-archive.sh");
+    String entry = in(steps, "ENTRYPOINT").get(0).args();
+    assertTrue(entry.contains("\"-XX:SharedArchiveFile=/app/connector.jsa\""), entry);
+    assertTrue(
+        entry.indexOf("SharedArchiveFile") < entry.indexOf("\"-jar\""),
+        "a JVM flag, before -jar: " + entry);
+  }
 }

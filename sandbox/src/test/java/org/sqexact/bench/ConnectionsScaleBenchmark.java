@@ -38,6 +38,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -57,15 +58,17 @@ import org.sqexact.sandbox.ExactDivision;
  * sets only its shop, key, Exact URL, refresh token and division; the rest falls back to the
  * process's settings). Stock and fulfilment are off so every Exact call is the order flow's.
  *
- * <p>Both runs use the JVM flags of the Docker image ({@code -XX:MaxRAMPercentage=75}) with the JVM
- * told it has the 512 MiB the Kubernetes Deployment gives the container ({@code -XX:MaxRAM=512m},
- * what the container's memory limit tells a JVM in it): 384 MB of heap at most, the same for both
- * runs, so the memory figures compare like with like and say whether 50 connections fit the
- * documented deployment. Both also run with Camel's JMX for the context only ({@code
- * -Dcamel.main.jmxManagementMBeansLevel=ContextOnly}), the README's advice for many connections:
- * the default, MBeans for every route, endpoint and consumer, holds about 8 MB of heap per
- * connection (measured: 49 connections without orders, 418 MB of live heap against 182 MB with the
- * context only), more than the connections' own state. The flags are printed.
+ * <p>Both runs start as the Docker image starts: its JVM flags ({@code -XX:MaxRAMPercentage=75
+ * -XX:+UseSerialGC}) and its class archive, made by the image's own script ({@code
+ * docker/class-archive.sh}; one more start of one connection without the archive shows what it
+ * saves), with the JVM told it has the 512 MiB the Kubernetes Deployment gives the container
+ * ({@code -XX:MaxRAM=512m}, what the container's memory limit tells a JVM in it): 384 MB of heap at
+ * most, the same for both runs, so the memory figures compare like with like and say whether 50
+ * connections fit the documented deployment. Both also run with Camel's JMX for the context only
+ * ({@code -Dcamel.main.jmxManagementMBeansLevel=ContextOnly}), the README's advice for many
+ * connections: the default, MBeans for every route, endpoint and consumer, holds about 8 MB of heap
+ * per connection (measured: 49 connections without orders, 418 MB of live heap against 182 MB with
+ * the context only), more than the connections' own state. The flags are printed.
  *
  * <p><b>Orders: 60 per connection, not 200, placed once every connection runs.</b> The connector
  * needs about 80–100 ms of CPU time per order (ScaleBenchmark): 50 × 200 = 10,000 orders would keep
@@ -123,6 +126,10 @@ class ConnectionsScaleBenchmark {
             List.of(
                 "-XX:MaxRAMPercentage=75",
                 "-XX:MaxRAM=512m",
+                // the image's collector: MaxRAM sizes the heap but does not make this machine's
+                // JVM pick the collector a 512 MiB container's JVM picks (Serial), it would
+                // choose G1 from the machine's memory (about 40 MB more resident)
+                "-XX:+UseSerialGC",
                 // the README's advice for many connections (see the class comment)
                 "-Dcamel.main.jmxManagementMBeansLevel=ContextOnly"));
     // one more flag for an experiment, e.g. a Quartz properties file; printed with the others
@@ -174,8 +181,15 @@ class ConnectionsScaleBenchmark {
     Path work = root.resolve("sandbox/target/connections-scale-benchmark");
     Files.createDirectories(work);
 
-    Figures one = run(root, work, 1, false);
-    Figures fifty = run(root, work, CONNECTIONS, true);
+    // the class archive the Docker image makes at build time (docker/class-archive.sh), so both
+    // runs start as the image starts; one start without it shows what it saves
+    Optional<String> archive = ScaleRuns.classArchive(root, work, JVM_FLAGS);
+    List<String> flags = new ArrayList<>(JVM_FLAGS);
+    archive.ifPresent(flags::add);
+    Startup withoutArchive = startup(root, work, JVM_FLAGS);
+
+    Figures one = run(root, work, 1, false, flags);
+    Figures fifty = run(root, work, CONNECTIONS, true, flags);
 
     System.out.println();
     System.out.printf(
@@ -186,7 +200,12 @@ class ConnectionsScaleBenchmark {
     System.out.printf(
         "  JVM flags                               %s (the Docker image's, with the Deployment's"
             + " 512 MiB)%n",
-        String.join(" ", JVM_FLAGS));
+        String.join(" ", flags));
+    System.out.printf(
+        "  class archive                           %s%n",
+        archive.isPresent()
+            ? "made by docker/class-archive.sh, as the image's build makes it"
+            : "none: the jar is not packaged, so the connector runs from the test class path");
     System.out.printf(
         "  machine                                 %d cores, %s %s%n",
         Runtime.getRuntime().availableProcessors(),
@@ -199,6 +218,9 @@ class ConnectionsScaleBenchmark {
     System.out.printf("  %-39s %14s %14s%n", "", "1 connection", CONNECTIONS + " connections");
     row("load average (1 min) at start", one.load(), fifty.load());
     row("start-up to ready (target <= 4000 ms)", ms(one.startupMs()), ms(fifty.startupMs()));
+    row("  the same without the class archive", ms(withoutArchive.readyMs()) + " ", "(not run)");
+    row("  its CPU time until ready", ms(withoutArchive.cpuMs()) + " ", "");
+    row("  its peak resident memory at ready", mb(withoutArchive.peakMb()) + " ", "");
     row(
         "connections that had polled at ready",
         one.polledAtReady() + " of 1",
@@ -318,7 +340,8 @@ class ConnectionsScaleBenchmark {
    * minute after ready runs at Exact's limits, then they are lifted; without, they are lifted from
    * the start.
    */
-  private static Figures run(Path root, Path work, int n, boolean atLimit) throws Exception {
+  private static Figures run(Path root, Path work, int n, boolean atLimit, List<String> jvmFlags)
+      throws Exception {
     Path log = work.resolve("connector-" + n + ".log");
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     List<DemoSandbox> sandboxes = new ArrayList<>();
@@ -354,7 +377,7 @@ class ConnectionsScaleBenchmark {
 
       String load = loadAverage();
       long t0 = System.nanoTime();
-      ScaleRuns.Connector connector = ScaleRuns.start(root, JVM_FLAGS, settings, log);
+      ScaleRuns.Connector connector = ScaleRuns.start(root, jvmFlags, settings, log);
       Process process = connector.process();
       try {
         String base = connector.base();
@@ -512,6 +535,42 @@ class ConnectionsScaleBenchmark {
       }
     } finally {
       sandboxes.forEach(DemoSandbox::close);
+    }
+  }
+
+  /** One start of one connection until ready: its time, CPU time and peak resident memory. */
+  private record Startup(double readyMs, double cpuMs, double peakMb) {}
+
+  /**
+   * Starts the connector with one connection (its shop empty) with {@code jvmFlags}, waits until it
+   * is ready, reads its figures and stops it: the start-up of {@link #run} on its own, for a start
+   * without the class archive.
+   */
+  private static Startup startup(Path root, Path work, List<String> jvmFlags) throws Exception {
+    Path log = work.resolve("connector-startup.log");
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    try (DemoSandbox sandbox = DemoSandbox.start(0, Clock.systemUTC(), FIRST_DIVISION)) {
+      sandbox.exact().rateLimits(1_000_000, 1_000_000);
+      String refreshToken = "scale-refresh-" + FIRST_DIVISION + "-startup";
+      sandbox.exact().resetRefreshToken(refreshToken);
+      Map<String, String> settings =
+          processSettings(work.resolve("data-" + UUID.randomUUID()), freePort());
+      settings.putAll(connectionSettings(sandbox, refreshToken, Instant.now()));
+      long t0 = System.nanoTime();
+      ScaleRuns.Connector connector = ScaleRuns.start(root, jvmFlags, settings, log);
+      Process process = connector.process();
+      try {
+        await("/observe/health/ready answers UP (log: " + log + ")")
+            .atMost(Duration.ofMinutes(2))
+            .pollInterval(Duration.ofMillis(20))
+            .until(() -> ready(http, connector.base(), process));
+        double readyMs = (System.nanoTime() - t0) / 1e6;
+        double cpuMs = cpu(process).toNanos() / 1e6;
+        double peakMb = procStatus(process.pid()).getOrDefault("VmHWM", -1L) / 1024.0;
+        return new Startup(readyMs, cpuMs, peakMb);
+      } finally {
+        stop(process);
+      }
     }
   }
 

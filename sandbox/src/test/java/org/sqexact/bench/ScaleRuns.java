@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -189,6 +190,48 @@ final class ScaleRuns {
     settings.forEach((k, v) -> pb.environment().put(envName(k), v));
     String base = "http://127.0.0.1:" + settings.get("connector.http-port");
     return new Connector(pb.start(), how, log, base);
+  }
+
+  /**
+   * The connector's class archive made as the Docker image's build makes it: {@code sh
+   * docker/class-archive.sh} with the java of this run and the packaged jar (a training run that
+   * starts and stops the connector, see the script). Returns the JVM flag that uses it. Fails when
+   * the script fails or writes no archive: the figures printed with it would otherwise be the ones
+   * of a start without it. Empty when the jar is not packaged (the connector then runs from the
+   * test class path, for which the image's archive says nothing); the caller prints which.
+   */
+  static Optional<String> classArchive(Path root, Path work, List<String> jvmFlags)
+      throws IOException, InterruptedException {
+    Path jar = root.resolve("connector/target/squarespace-exact-connector.jar");
+    if (!Files.isRegularFile(jar)) {
+      return Optional.empty();
+    }
+    Path archive = work.resolve("connector-" + System.nanoTime() + ".jsa");
+    Path log = work.resolve("class-archive.log");
+    List<String> command = new ArrayList<>(List.of("sh", "docker/class-archive.sh"));
+    command.add(archive.toString());
+    command.add(jar.toString()); // the path start() runs, as the image uses one path for both
+    command.addAll(jvmFlags);
+    ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile());
+    pb.redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().keySet().removeIf(k -> k.startsWith("CONNECTOR_") || k.startsWith("EXACT_"));
+    pb.environment()
+        .put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    pb.environment().put("CONNECTOR_HTTP_PORT", Integer.toString(freePort()));
+    long t0 = System.nanoTime();
+    Process p = pb.start();
+    if (!p.waitFor(5, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("docker/class-archive.sh did not end in 5 minutes; log: " + log);
+    }
+    if (p.exitValue() != 0 || !Files.isRegularFile(archive)) {
+      throw new AssertionError(
+          "docker/class-archive.sh failed (exit " + p.exitValue() + "); log: " + log);
+    }
+    System.out.printf(
+        "  class archive: %.1f MB made by docker/class-archive.sh in %.0f s (log: %s)%n",
+        Files.size(archive) / 1048576.0, (System.nanoTime() - t0) / 1e9, log);
+    return Optional.of("-XX:SharedArchiveFile=" + archive);
   }
 
   /** The environment variable of a setting: {@code exact.base-url} → {@code EXACT_BASE_URL}. */
