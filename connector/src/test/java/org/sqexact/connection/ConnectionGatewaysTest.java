@@ -5,7 +5,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -14,28 +13,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import org.sqexact.config.ConnectorConfiguration;
 import org.sqexact.exact.ExactApi;
-import org.sqexact.exact.ExactGovernors;
 import org.sqexact.exact.ExactRateGovernor;
 import org.sqexact.exact.ExactRateGovernor.Priority;
 import org.sqexact.exact.OData;
 import org.sqexact.ops.OrderClaims;
 import org.sqexact.squarespace.SquarespaceApi;
-import org.sqexact.store.Database;
-import org.sqexact.store.SecretBox;
-import org.sqexact.support.Sleeper;
 import org.sqexact.testing.ConnectorHarness;
 import org.sqexact.testing.ExactStubs;
 import org.sqexact.testing.TestClock;
@@ -48,27 +37,7 @@ import org.sqexact.testing.TestClock;
  * connection's routes are gone. The connections are wired by ConnectionWiring, which also creates
  * each connection's order flow from the order templates (not started here: sync.auto-start is off).
  */
-class ConnectionGatewaysTest {
-
-  @RegisterExtension
-  static WireMockExtension exactA =
-      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
-
-  @RegisterExtension
-  static WireMockExtension exactB =
-      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
-
-  @RegisterExtension
-  static WireMockExtension squarespaceA =
-      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
-
-  @RegisterExtension
-  static WireMockExtension squarespaceB =
-      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
-
-  @TempDir Path connections;
-
-  private ConnectionWiring wiring;
+class ConnectionGatewaysTest extends ConnectionTestSupport {
 
   @Test
   void eachConnectionCallsItsOwnDivisionWithItsOwnTokensAndOneHangingDoesNotStallAnother()
@@ -80,39 +49,22 @@ class ConnectionGatewaysTest {
     items(exactB, "654321", 0);
     order(squarespaceA);
     order(squarespaceB);
-    Map<String, String> settings =
-        ConnectorHarness.settings(squarespaceA.baseUrl(), exactA.baseUrl());
+    Map<String, String> settings = settingsA();
     try (ConnectorHarness h = ConnectorHarness.start(settings, new TestClock())) {
       ConnectionRegistry registry = registry(h, settings);
-      Files.writeString(
-          connections.resolve("shop-b.properties"),
-          "squarespace.api-key = key-b\nexact.division = 654321\nexact.refresh-token = RT-B1\n"
-              + "exact.base-url = "
-              + exactB.baseUrl()
-              + "\nsquarespace.api-url = "
-              + squarespaceB.baseUrl()
-              + "\n");
+      write("shop-b", shopB());
       // a second shop booking into the default connection's division
-      Files.writeString(
-          connections.resolve("shop-c.properties"),
+      write(
+          "shop-c",
           "squarespace.api-key = key-c\nexact.division = 123456\nexact.refresh-token = RT2\n");
-      ConnectionDefinitions definitions =
-          new ConnectionDefinitions(connections, "default", settings::get, v -> v);
+      ConnectionDefinitions definitions = definitions(settings);
       assertEquals(
           List.of("started shop-b", "started shop-c"), registry.reconcile(definitions.scan()));
 
       // each connection's order flow: its own endpoints, and its own Quartz job (group = id)
-      assertEquals(
-          "direct://order-shop-b",
-          h.context().getRoute("order-sync-shop-b").getEndpoint().getEndpointUri());
-      assertTrue(
-          h.context()
-              .getRoute("orders-poll-shop-b")
-              .getEndpoint()
-              .getEndpointUri()
-              .startsWith("quartz://shop-b/orders-poll"));
-      assertEquals(
-          "direct://order", h.context().getRoute("order-sync").getEndpoint().getEndpointUri());
+      assertEquals("direct://order-shop-b", endpoint(h, "order-sync-shop-b"));
+      assertTrue(endpoint(h, "orders-poll-shop-b").startsWith("quartz://shop-b/orders-poll"));
+      assertEquals("direct://order", endpoint(h, "order-sync"));
 
       ExactApi a = h.bean("exactApi", ExactApi.class);
       ExactApi b = wiring.connection("shop-b").exact().api();
@@ -175,7 +127,7 @@ class ConnectionGatewaysTest {
       assertEquals(1, hanging.get(30, TimeUnit.SECONDS));
 
       // shop-b removed: its routes go, the default connection's stay
-      Files.delete(connections.resolve("shop-b.properties"));
+      remove("shop-b");
       assertEquals(List.of("removed shop-b"), registry.reconcile(definitions.scan()));
       assertNull(h.context().getRoute("exact-call-shop-b"));
       assertNull(h.context().getRoute("orders-poll-shop-b"));
@@ -207,24 +159,5 @@ class ConnectionGatewaysTest {
                         "{\"d\":{\"results\":[{\"__metadata\":{\"type\":\"Exact.Web.Api.Models.Item\"},"
                             + "\"ID\":\"1\"}]}}")
                     .withFixedDelay(delayMillis)));
-  }
-
-  /** The connections as production will run them: ConnectionWiring over the harness's beans. */
-  private ConnectionRegistry registry(ConnectorHarness h, Map<String, String> process) {
-    wiring =
-        new ConnectionWiring(
-            new ConnectionWiring.Shared(
-                h.context(),
-                process::get,
-                h.bean("connectorDatabase", Database.class),
-                h.bean("secretBox", SecretBox.class),
-                h.bean(ConnectorConfiguration.CLOCK, Clock.class),
-                h.bean(ConnectorConfiguration.SLEEPER, Sleeper.class),
-                h.bean("exactGovernors", ExactGovernors.class),
-                null,
-                claims(h),
-                3));
-    return new ConnectionRegistry(
-        new TemplateConnectionRuntime(h.context(), ConnectionWiring.TEMPLATES, wiring));
   }
 }

@@ -8,37 +8,24 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.quartz.JobKey;
-import org.sqexact.config.ConnectorConfiguration;
-import org.sqexact.exact.ExactGovernors;
-import org.sqexact.ops.OrderClaims;
 import org.sqexact.ops.PersonalDataRequests;
 import org.sqexact.store.ActivityLog;
 import org.sqexact.store.Database;
 import org.sqexact.store.OrderLedger;
-import org.sqexact.store.SecretBox;
-import org.sqexact.support.Sleeper;
 import org.sqexact.testing.ConnectorHarness;
 import org.sqexact.testing.ExactStubs;
 import org.sqexact.testing.TestClock;
@@ -51,36 +38,13 @@ import org.sqexact.testing.TestClock;
  * and purges its activity lines older than its own retention while the default connection's stay; a
  * personal-data export and erasure find an order of shop-b.
  */
-class ConnectionHousekeepingTest {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  @RegisterExtension
-  static WireMockExtension exactA =
-      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
-
-  @RegisterExtension
-  static WireMockExtension exactB =
-      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
-
-  @RegisterExtension
-  static WireMockExtension squarespaceA =
-      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
-
-  @RegisterExtension
-  static WireMockExtension squarespaceB =
-      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
-
-  @TempDir Path connections;
-
-  private ConnectionWiring wiring;
+class ConnectionHousekeepingTest extends ConnectionTestSupport {
 
   @Test
   void aConnectionsOwnHousekeepingKeepsItsTokenAliveAndPurgesItsOldActivityLines()
       throws Exception {
     ExactStubs.tokenChain(exactA, 3);
-    ExactStubs.token(exactB, "RT-B1", "RT-B2", "AT-B1");
-    ExactStubs.token(exactB, "RT-B2", "RT-B3", "AT-B2");
+    shopBTokens();
     ExactStubs.me(exactB, 654321);
     // whatever else its pre-flight reads: nothing configured, nothing to find
     exactB.stubFor(
@@ -90,48 +54,29 @@ class ConnectionHousekeepingTest {
     squarespaceB.stubFor(
         any(urlPathMatching(".*")).atPriority(10).willReturn(aResponse().withStatus(404)));
 
-    Map<String, String> settings =
-        ConnectorHarness.settings(squarespaceA.baseUrl(), exactA.baseUrl());
+    Map<String, String> settings = settingsA();
     TestClock clock = new TestClock();
     try (ConnectorHarness h = ConnectorHarness.start(settings, clock)) {
       ConnectionRegistry registry = registry(h, settings);
-      Files.writeString(
-          connections.resolve("shop-b.properties"),
-          "squarespace.api-key = key-b\nexact.division = 654321\nexact.refresh-token = RT-B1\n"
-              + "exact.base-url = "
-              + exactB.baseUrl()
-              + "\nsquarespace.api-url = "
-              + squarespaceB.baseUrl()
+      write(
+          "shop-b",
+          shopB(
               // its checks and housekeeping on (the harness turns the default's off), its own
               // retention
-              + "\nconnector.startup-checks = true\nconnector.activity-retention-days = 10\n"
-              + "sync.auto-start = false\n");
-      ConnectionDefinitions definitions =
-          new ConnectionDefinitions(connections, "default", settings::get, v -> v);
+              "connector.startup-checks = true",
+              "connector.activity-retention-days = 10",
+              "sync.auto-start = false"));
+      ConnectionDefinitions definitions = definitions(settings);
       assertEquals(List.of("started shop-b"), registry.reconcile(definitions.scan()));
 
       // its own routes: a one-shot start check and a daily Quartz job in its own group
-      assertTrue(
-          h.context()
-              .getRoute("housekeeping-shop-b")
-              .getEndpoint()
-              .getEndpointUri()
-              .startsWith("quartz://shop-b/housekeeping"));
-      assertTrue(
-          h.context()
-              .getRoute("startup-checks-shop-b")
-              .getEndpoint()
-              .getEndpointUri()
-              .startsWith("timer://startup-checks-shop-b"));
+      assertTrue(endpoint(h, "housekeeping-shop-b").startsWith("quartz://shop-b/housekeeping"));
+      assertTrue(endpoint(h, "startup-checks-shop-b").startsWith("timer://startup-checks-shop-b"));
       assertEquals(
           ServiceStatus.Started,
           h.context().getRouteController().getRouteStatus("housekeeping-shop-b"));
       assertTrue(
-          h.context()
-              .getRoute("housekeeping")
-              .getEndpoint()
-              .getEndpointUri()
-              .startsWith("quartz://connector/housekeeping"),
+          endpoint(h, "housekeeping").startsWith("quartz://connector/housekeeping"),
           "the default connection keeps its job");
       assertEquals(
           ServiceStatus.Stopped,
@@ -191,16 +136,13 @@ class ConnectionHousekeepingTest {
 
       // shop-b's file is removed: its rows stay, its housekeeping is gone; the process's job for
       // stopped connections purges its lines after the default's 30 days, never the default's own
-      Files.delete(connections.resolve("shop-b.properties"));
+      remove("shop-b");
       assertEquals(List.of("removed shop-b"), registry.reconcile(definitions.scan()));
       assertTrue(h.context().getRoute("housekeeping-shop-b") == null);
       clock.advance(Duration.ofDays(28));
       h.context().getRouteController().startRoute("housekeeping-stopped-connections");
       assertTrue(
-          h.context()
-              .getRoute("housekeeping-stopped-connections")
-              .getEndpoint()
-              .getEndpointUri()
+          endpoint(h, "housekeeping-stopped-connections")
               .startsWith("quartz://connector/housekeeping-stopped-connections"));
       h.context()
           .getComponent("quartz", QuartzComponent.class)
@@ -215,21 +157,12 @@ class ConnectionHousekeepingTest {
   @Test
   void aDataSubjectRequestFindsAnOrderOfAnyConnectionEvenAfterItsFileIsRemoved() throws Exception {
     ExactStubs.tokenChain(exactA, 3);
-    Map<String, String> settings =
-        ConnectorHarness.settings(squarespaceA.baseUrl(), exactA.baseUrl());
+    Map<String, String> settings = settingsA();
     TestClock clock = new TestClock();
     try (ConnectorHarness h = ConnectorHarness.start(settings, clock)) {
       ConnectionRegistry registry = registry(h, settings);
-      Files.writeString(
-          connections.resolve("shop-b.properties"),
-          "squarespace.api-key = key-b\nexact.division = 654321\nexact.refresh-token = RT-B1\n"
-              + "exact.base-url = "
-              + exactB.baseUrl()
-              + "\nsquarespace.api-url = "
-              + squarespaceB.baseUrl()
-              + "\nsync.auto-start = false\n");
-      ConnectionDefinitions definitions =
-          new ConnectionDefinitions(connections, "default", settings::get, v -> v);
+      write("shop-b", shopB("sync.auto-start = false"));
+      ConnectionDefinitions definitions = definitions(settings);
       assertEquals(List.of("started shop-b"), registry.reconcile(definitions.scan()));
       // both shops have an order #1001 (numbers are per shop); only shop-b has #2001
       OrderLedger a = h.bean("orderLedger", OrderLedger.class);
@@ -264,7 +197,7 @@ class ConnectionHousekeepingTest {
       assertEquals(400, h.call("GET", "/api/orders/2001/personal-data?shop=shop-b").statusCode());
 
       // shop-b's file is removed: its rows stay, and so do its data subjects' rights
-      Files.delete(connections.resolve("shop-b.properties"));
+      remove("shop-b");
       assertEquals(List.of("removed shop-b"), registry.reconcile(definitions.scan()));
       HttpResponse<String> erased = h.call("DELETE", "/api/orders/2001/personal-data");
       assertEquals(200, erased.statusCode(), erased.body());
@@ -288,17 +221,11 @@ class ConnectionHousekeepingTest {
         any(urlPathMatching("/api/v1/123456/.*"))
             .atPriority(10)
             .willReturn(ExactStubs.json(200, ExactStubs.page("", null))));
-    Map<String, String> settings =
-        ConnectorHarness.settings(squarespaceA.baseUrl(), exactA.baseUrl());
+    Map<String, String> settings = settingsA();
     settings.put("connector.startup-checks", "true");
     TestClock clock = new TestClock();
     try (ConnectorHarness h = ConnectorHarness.start(settings, clock)) {
-      assertTrue(
-          h.context()
-              .getRoute("startup-checks")
-              .getEndpoint()
-              .getEndpointUri()
-              .startsWith("timer://startup-checks"));
+      assertTrue(endpoint(h, "startup-checks").startsWith("timer://startup-checks"));
       assertEquals(
           ServiceStatus.Started, h.context().getRouteController().getRouteStatus("housekeeping"));
       // its start checks ran against its Exact
@@ -319,24 +246,5 @@ class ConnectionHousekeepingTest {
       await().atMost(Duration.ofSeconds(30)).until(() -> a.recent("1001", 10).isEmpty());
       assertFalse(a.recent("1002", 10).isEmpty());
     }
-  }
-
-  /** The connections as production will run them: ConnectionWiring over the harness's beans. */
-  private ConnectionRegistry registry(ConnectorHarness h, Map<String, String> process) {
-    wiring =
-        new ConnectionWiring(
-            new ConnectionWiring.Shared(
-                h.context(),
-                process::get,
-                h.bean("connectorDatabase", Database.class),
-                h.bean("secretBox", SecretBox.class),
-                h.bean(ConnectorConfiguration.CLOCK, Clock.class),
-                h.bean(ConnectorConfiguration.SLEEPER, Sleeper.class),
-                h.bean("exactGovernors", ExactGovernors.class),
-                null,
-                h.bean("orderClaims", OrderClaims.class).instance(),
-                3));
-    return new ConnectionRegistry(
-        new TemplateConnectionRuntime(h.context(), ConnectionWiring.TEMPLATES, wiring));
   }
 }

@@ -9,24 +9,18 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -36,16 +30,8 @@ import org.apache.camel.ServiceStatus;
 import org.apache.camel.api.management.ManagedCamelContext;
 import org.apache.camel.api.management.mbean.ManagedRouteMBean;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import org.sqexact.config.ConnectorConfiguration;
-import org.sqexact.exact.ExactGovernors;
 import org.sqexact.fulfilment.FulfilmentLedger;
-import org.sqexact.ops.OrderClaims;
-import org.sqexact.store.Database;
 import org.sqexact.store.OrderLedger;
-import org.sqexact.store.SecretBox;
-import org.sqexact.support.Sleeper;
 import org.sqexact.testing.ConnectorHarness;
 import org.sqexact.testing.ExactStubs;
 import org.sqexact.testing.TestClock;
@@ -60,9 +46,8 @@ import org.sqexact.webhook.WebhookSignatures;
  * (the same sales order number as one of the default connection's) in its shop; a Squarespace
  * notification goes to the connection whose secret signed it.
  */
-class ConnectionReturnFlowsTest {
+class ConnectionReturnFlowsTest extends ConnectionTestSupport {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String B = "/api/v1/654321/";
   private static final String ADJUST = "/1.0/commerce/inventory/adjustments";
   private static final String SECRET_A =
@@ -75,26 +60,7 @@ class ConnectionReturnFlowsTest {
   private static final String ORDER_B = "bbbbbbbbbbbbbbbbbbbbbbbb";
   private static final String G1 = "aa000000-0000-4000-8000-000000000001";
 
-  @RegisterExtension
-  static WireMockExtension exactA =
-      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
-
-  @RegisterExtension
-  static WireMockExtension exactB =
-      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
-
-  @RegisterExtension
-  static WireMockExtension squarespaceA =
-      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
-
-  @RegisterExtension
-  static WireMockExtension squarespaceB =
-      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
-
-  @TempDir Path connections;
-
   private final HttpClient http = HttpClient.newHttpClient();
-  private ConnectionWiring wiring;
 
   @Test
   void aConnectionSyncsStockAndFulfilmentsWithItsOwnShopKeyDivisionAndSchedule() throws Exception {
@@ -191,8 +157,7 @@ class ConnectionReturnFlowsTest {
             .willReturn(aResponse().withStatus(204)));
     squarespaceA.stubFor(post(urlPathMatching(".*")).willReturn(aResponse().withStatus(204)));
 
-    Map<String, String> settings =
-        ConnectorHarness.settings(squarespaceA.baseUrl(), exactA.baseUrl());
+    Map<String, String> settings = settingsA();
     settings.put("squarespace.webhook-secret", SECRET_A);
     settings.put("exact.webhook-secret", EXACT_SECRET);
     settings.put("exact.webhook-callback-url", CALLBACK);
@@ -203,31 +168,24 @@ class ConnectionReturnFlowsTest {
       ConnectionRegistry registry = registry(h, settings);
       // shop-b: its own shop, division and secret; its stock runs on its own schedule (an hour:
       // the first firing is at once), its order-status run only when Exact notifies
-      Files.writeString(
-          connections.resolve("shop-b.properties"),
-          "squarespace.api-key = key-b\nexact.division = 654321\nexact.refresh-token = RT-B1\n"
-              + "exact.base-url = "
-              + exactB.baseUrl()
-              + "\nsquarespace.api-url = "
-              + squarespaceB.baseUrl()
-              + "\nsquarespace.webhook-secret = "
-              + SECRET_B
-              + "\nsync.auto-start = true\nstock.interval = 3600\nfulfilment.enabled = false\n"
-              + "products.enabled = true\nproducts.store-page-id = PAGE-B\n"
-              + "products.interval = 3600\n"
+      write(
+          "shop-b",
+          shopB(
+              "squarespace.webhook-secret = " + SECRET_B,
+              "sync.auto-start = true",
+              "stock.interval = 3600",
+              "fulfilment.enabled = false",
+              "products.enabled = true",
+              "products.store-page-id = PAGE-B",
+              "products.interval = 3600",
               // its order poll is not what this test is about
-              + "sync.poll-interval = 3600\n");
-      ConnectionDefinitions definitions =
-          new ConnectionDefinitions(connections, "default", settings::get, v -> v);
+              "sync.poll-interval = 3600"));
+      ConnectionDefinitions definitions = definitions(settings);
       assertEquals(List.of("started shop-b"), registry.reconcile(definitions.scan()));
 
       // its own Quartz job, started by its own settings; the default's schedules stay stopped
       assertTrue(
-          h.context()
-              .getRoute("stock-sync-schedule-shop-b")
-              .getEndpoint()
-              .getEndpointUri()
-              .startsWith("quartz://shop-b/stock-sync"));
+          endpoint(h, "stock-sync-schedule-shop-b").startsWith("quartz://shop-b/stock-sync"));
       assertEquals(
           ServiceStatus.Started,
           h.context().getRouteController().getRouteStatus("stock-sync-schedule-shop-b"));
@@ -239,12 +197,7 @@ class ConnectionReturnFlowsTest {
           ServiceStatus.Stopped,
           h.context().getRouteController().getRouteStatus("stock-sync-schedule"),
           "the default connection's sync.auto-start is off");
-      assertTrue(
-          h.context()
-              .getRoute("stock-sync-schedule")
-              .getEndpoint()
-              .getEndpointUri()
-              .startsWith("quartz://connector/stock-sync"));
+      assertTrue(endpoint(h, "stock-sync-schedule").startsWith("quartz://connector/stock-sync"));
 
       // the job fired: shop-b's level written to shop-b's shop with shop-b's key
       await()
@@ -342,10 +295,7 @@ class ConnectionReturnFlowsTest {
           post(urlPathEqualTo(subscriptions))
               .willReturn(ExactStubs.json(201, "{\"d\":{\"ID\":\"" + G1 + "\"}}")));
       assertTrue(
-          h.context()
-              .getRoute("exact-webhook-subscriptions-shop-b")
-              .getEndpoint()
-              .getEndpointUri()
+          endpoint(h, "exact-webhook-subscriptions-shop-b")
               .startsWith("quartz://shop-b/exact-webhook-subscriptions"));
       h.template().requestBody("direct:exact-webhook-subscriptions-shop-b", "");
       List<LoggedRequest> subscribed =
@@ -357,7 +307,7 @@ class ConnectionReturnFlowsTest {
           0, exactA.findAll(postRequestedFor(urlPathMatching(".*WebhookSubscriptions"))).size());
 
       // shop-b removed: its routes and its place at the webhooks go
-      Files.delete(connections.resolve("shop-b.properties"));
+      remove("shop-b");
       assertEquals(List.of("removed shop-b"), registry.reconcile(definitions.scan()));
       assertNull(h.context().getRoute("stock-sync-schedule-shop-b"));
       assertNull(h.context().getRoute("webhook-orders-shop-b"));
@@ -429,24 +379,5 @@ class ConnectionReturnFlowsTest {
       b.header("Squarespace-Signature", signature);
     }
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** The connections as production will run them: ConnectionWiring over the harness's beans. */
-  private ConnectionRegistry registry(ConnectorHarness h, Map<String, String> process) {
-    wiring =
-        new ConnectionWiring(
-            new ConnectionWiring.Shared(
-                h.context(),
-                process::get,
-                h.bean("connectorDatabase", Database.class),
-                h.bean("secretBox", SecretBox.class),
-                h.bean(ConnectorConfiguration.CLOCK, Clock.class),
-                h.bean(ConnectorConfiguration.SLEEPER, Sleeper.class),
-                h.bean("exactGovernors", ExactGovernors.class),
-                null,
-                h.bean("orderClaims", OrderClaims.class).instance(),
-                3));
-    return new ConnectionRegistry(
-        new TemplateConnectionRuntime(h.context(), ConnectionWiring.TEMPLATES, wiring));
   }
 }

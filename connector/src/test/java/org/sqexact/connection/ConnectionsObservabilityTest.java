@@ -5,20 +5,14 @@ import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.sqexact.testing.ConnectorHarness;
 import org.sqexact.testing.ExactStubs;
 import org.sqexact.testing.TestClock;
@@ -29,21 +23,7 @@ import org.sqexact.testing.TestClock;
  * default's, gone when its file goes; its dead refresh token is named by its id in the health
  * details while the process stays ready (the default shop is served).
  */
-class ConnectionsObservabilityTest {
-
-  @RegisterExtension
-  static WireMockExtension exactA =
-      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
-
-  @RegisterExtension
-  static WireMockExtension exactB =
-      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
-
-  @RegisterExtension
-  static WireMockExtension squarespace =
-      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
-
-  @TempDir Path connections;
+class ConnectionsObservabilityTest extends ConnectionTestSupport {
 
   @Test
   void aConnectionHasItsOwnSeriesAndItsDeadTokenIsNamedWithoutTakingTheProcessOut()
@@ -60,21 +40,18 @@ class ConnectionsObservabilityTest {
                         "{\"error\":\"invalid_request\",\"error_description\":\"The refresh token"
                             + " expired at 10/11/2026 9:18:20 PM and it is now 11/11/2026 9:00:00"
                             + " AM\"}")));
-    squarespace.stubFor(
+    // one Squarespace for both shops (shop-b's file points at the default's)
+    squarespaceA.stubFor(
         any(urlPathMatching(".*")).atPriority(10).willReturn(aResponse().withStatus(404)));
-    Files.writeString(
-        connections.resolve("shop-b.properties"),
-        "squarespace.api-key = key-b\nexact.division = 654321\nexact.refresh-token = RT-B1\n"
-            + "exact.base-url = "
-            + exactB.baseUrl()
-            + "\nsquarespace.api-url = "
-            + squarespace.baseUrl()
+    write(
+        "shop-b",
+        shopB(
+            squarespaceA,
+            exactB,
             // its start checks ask its Exact (the harness turns the default's off)
-            + "\nconnector.startup-checks = true\nsync.auto-start = false\n");
-    Map<String, String> settings =
-        ConnectorHarness.settings(squarespace.baseUrl(), exactA.baseUrl());
-    settings.put("connector.connections-dir", connections.toString());
-    settings.put("connector.connections-scan-interval", "1");
+            "connector.startup-checks = true",
+            "sync.auto-start = false"));
+    Map<String, String> settings = scanningSettings();
     try (ConnectorHarness h = ConnectorHarness.start(settings, new TestClock())) {
       String defaultId = settings.getOrDefault("connector.connection-id", "default");
 
@@ -128,7 +105,7 @@ class ConnectionsObservabilityTest {
           calls);
 
       // its file goes: it stops and its series end
-      Files.delete(connections.resolve("shop-b.properties"));
+      remove("shop-b");
       await()
           .atMost(Duration.ofSeconds(20))
           // released after its routes are gone

@@ -2,6 +2,7 @@ package org.sqexact.order;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -38,6 +39,29 @@ public abstract class OrderFlowTestSupport {
   static final String ADDRESS_NEW = "1c2d3e4f-0000-4000-8000-00000000a001";
   static final String ORDER_GUID = "60ecbe5d-0000-4000-8000-000000000001";
   static final String SHIPPING_POSTNL = "5b3c0000-0000-4000-8000-000000000001";
+
+  /** An Exact division's VAT codes (rows of vat/VATCodes): 21% and 9%, excl. and incl., and 0%. */
+  public static final String VAT_CODES =
+      "{\"Code\":\"1  \",\"Description\":\"21% excl\",\"Percentage\":0.21,\"Type\":\"E\"},"
+          + "{\"Code\":\"2  \",\"Description\":\"21% incl\",\"Percentage\":0.21,\"Type\":\"I\"},"
+          + "{\"Code\":\"3\",\"Description\":\"9% excl\",\"Percentage\":0.09,\"Type\":\"E\"},"
+          + "{\"Code\":\"4\",\"Description\":\"9% incl\",\"Percentage\":0.09,\"Type\":\"I\"},"
+          + "{\"Code\":\"5\",\"Description\":\"0%\",\"Percentage\":0,\"Type\":\"B\"}";
+
+  /** An Exact division's payment conditions (rows of cashflow/PaymentConditions). */
+  public static final String PAYMENT_CONDITIONS =
+      "{\"ID\":\"p1\",\"Code\":\"00\",\"Description\":\"Direct\"},"
+          + "{\"ID\":\"p2\",\"Code\":\"ST\",\"Description\":\"Stripe\"},"
+          + "{\"ID\":\"p3\",\"Code\":\"PP\",\"Description\":\"PayPal\"}";
+
+  /** An Exact division's shipping methods (rows of sales/ShippingMethods), PostNL first. */
+  public static final String SHIPPING_METHODS =
+      "{\"ID\":\""
+          + SHIPPING_POSTNL
+          + "\",\"Code\":\"POSTNL\",\"Description\":\"PostNL\"},"
+          + "{\"ID\":\"5b3c0000-0000-4000-8000-000000000002\",\"Code\":\"DHL\"},"
+          + "{\"ID\":\"5b3c0000-0000-4000-8000-000000000003\",\"Code\":\"PICKUP\"}";
+
   static final ObjectMapper JSON =
       new ObjectMapper()
           .setNodeFactory(
@@ -66,35 +90,10 @@ public abstract class OrderFlowTestSupport {
     settings = ConnectorHarness.settings(squarespace.baseUrl(), exact.baseUrl());
     settings.put("sync.orders-since", "2026-01-01T00:00:00Z");
     ExactStubs.tokenChain(exact, 6);
-    stubGet(
-        "vat/VATCodes",
-        "{\"Code\":\"1  \",\"Description\":\"21% excl\",\"Percentage\":0.21,\"Type\":\"E\"},"
-            + "{\"Code\":\"2  \",\"Description\":\"21% incl\",\"Percentage\":0.21,\"Type\":\"I\"},"
-            + "{\"Code\":\"3\",\"Description\":\"9% excl\",\"Percentage\":0.09,\"Type\":\"E\"},"
-            + "{\"Code\":\"4\",\"Description\":\"9% incl\",\"Percentage\":0.09,\"Type\":\"I\"},"
-            + "{\"Code\":\"5\",\"Description\":\"0%\",\"Percentage\":0,\"Type\":\"B\"}");
-    stubGet(
-        "cashflow/PaymentConditions",
-        "{\"ID\":\"p1\",\"Code\":\"00\",\"Description\":\"Direct\"},"
-            + "{\"ID\":\"p2\",\"Code\":\"ST\",\"Description\":\"Stripe\"},"
-            + "{\"ID\":\"p3\",\"Code\":\"PP\",\"Description\":\"PayPal\"}");
-    stubGet(
-        "sales/ShippingMethods",
-        "{\"ID\":\""
-            + SHIPPING_POSTNL
-            + "\",\"Code\":\"POSTNL\",\"Description\":\"PostNL\"},"
-            + "{\"ID\":\"5b3c0000-0000-4000-8000-000000000002\",\"Code\":\"DHL\"},"
-            + "{\"ID\":\"5b3c0000-0000-4000-8000-000000000003\",\"Code\":\"PICKUP\"}");
-    squarespace.stubFor(
-        get(urlPathEqualTo("/1.0/commerce/transactions"))
-            .willReturn(
-                aResponse()
-                    .withStatus(200)
-                    .withHeader("Content-Type", "application/json")
-                    .withBody(
-                        "{\"documents\":[{\"payments\":[{\"amount\":{\"value\":\"10.00\","
-                            + "\"currency\":\"EUR\"},\"provider\":\"STRIPE\",\"creditCardType\":\"VISA\","
-                            + "\"giftCardId\":null,\"refunds\":[]}]}],\"pagination\":{\"hasNextPage\":false}}")));
+    stubGet("vat/VATCodes", VAT_CODES);
+    stubGet("cashflow/PaymentConditions", PAYMENT_CONDITIONS);
+    stubGet("sales/ShippingMethods", SHIPPING_METHODS);
+    stubPayment(squarespace, "10.00");
     stubGet(
         "sync/Logistics/Items",
         item("a1", "ESPRESSO")
@@ -156,7 +155,8 @@ public abstract class OrderFlowTestSupport {
                         + "\",\"OrderNumber\":1234}}")));
   }
 
-  protected static String item(String id, String code) {
+  /** One row of Exact's sync/Logistics/Items: a sales item whose code is also its description. */
+  public static String item(String id, String code) {
     return "{\"ID\":\"00000000-0000-4000-8000-0000000000"
         + id
         + "\",\"Code\":\""
@@ -169,9 +169,13 @@ public abstract class OrderFlowTestSupport {
   }
 
   protected static void stubGet(String path, String rows) {
-    exact.stubFor(
-        get(urlPathEqualTo(ExactStubs.REST + path))
-            .willReturn(ExactStubs.json(200, ExactStubs.page(rows, null))));
+    stubRows(exact, ExactStubs.REST + path, rows);
+  }
+
+  /** This Exact stand-in answers a GET of {@code path} with one page of these rows. */
+  public static void stubRows(WireMockExtension wm, String path, String rows) {
+    wm.stubFor(
+        get(urlPathEqualTo(path)).willReturn(ExactStubs.json(200, ExactStubs.page(rows, null))));
   }
 
   protected ConnectorHarness start() {
@@ -181,7 +185,29 @@ public abstract class OrderFlowTestSupport {
 
   /** Squarespace lists these orders; the connector polls once. */
   protected void poll(ObjectNode... orders) {
-    squarespace.stubFor(
+    listOrders(squarespace, orders);
+    if (connector == null) {
+      start();
+    }
+    connector.template().sendBody("direct:poll-orders", null);
+  }
+
+  /** This Squarespace stand-in has one payment of {@code amount} EUR by Stripe, for any order. */
+  public static void stubPayment(WireMockExtension sq, String amount) {
+    sq.stubFor(
+        get(urlPathEqualTo("/1.0/commerce/transactions"))
+            .willReturn(
+                okJson(
+                    "{\"documents\":[{\"payments\":[{\"amount\":{\"value\":\""
+                        + amount
+                        + "\",\"currency\":\"EUR\"},\"provider\":\"STRIPE\",\"creditCardType\":"
+                        + "\"VISA\",\"giftCardId\":null,\"refunds\":[]}]}],"
+                        + "\"pagination\":{\"hasNextPage\":false}}")));
+  }
+
+  /** This Squarespace stand-in lists these orders (one page) and answers each one's details. */
+  public static void listOrders(WireMockExtension sq, ObjectNode... orders) {
+    sq.stubFor(
         get(urlPathEqualTo("/1.0/commerce/orders"))
             .willReturn(
                 aResponse()
@@ -189,7 +215,7 @@ public abstract class OrderFlowTestSupport {
                     .withHeader("Content-Type", "application/json")
                     .withBody(Orders.page(orders))));
     for (ObjectNode o : orders) {
-      squarespace.stubFor(
+      sq.stubFor(
           get(urlPathEqualTo("/1.0/commerce/orders/" + o.path("id").asText()))
               .willReturn(
                   aResponse()
@@ -197,10 +223,6 @@ public abstract class OrderFlowTestSupport {
                       .withHeader("Content-Type", "application/json")
                       .withBody(o.toString())));
     }
-    if (connector == null) {
-      start();
-    }
-    connector.template().sendBody("direct:poll-orders", null);
   }
 
   protected OrderLedger.Entry ledger(ObjectNode order) {
