@@ -54,9 +54,11 @@ public final class ClusterSchedule {
   /**
    * On PostgreSQL, replaces the {@code quartz} component by one on the clustered job store of
    * {@code db}; on H2, Quartz keeps its in-memory store. Either way with {@code threads} workers
-   * ({@link ScheduleSizing}), and a firing that Quartz reports misfired (it waited longer than the
-   * misfire threshold for a free worker) is logged and counted ({@code
-   * connector_schedule_misfires}).
+   * ({@link ScheduleSizing}); on H2 a firing that Quartz reports misfired (it waited longer than
+   * the misfire threshold for a free worker) is logged and counted ({@code
+   * connector_schedule_misfires}), and a first firing camel-quartz dropped is fired again ({@link
+   * DroppedFirstFirings}). Neither listener is installed on the clustered store: with the misfire
+   * listener there, TwoNodeFailoverTest's survivor never fired the dead node's poll again.
    *
    * @param nodeId this process's id in the cluster (unique per process)
    */
@@ -79,6 +81,7 @@ public final class ClusterSchedule {
                 public void notify(CamelEvent event) {
                   if (event instanceof CamelEvent.CamelContextStartedEvent) {
                     ScheduleMisfires.watch(context, quartz);
+                    DroppedFirstFirings.watch(quartz);
                   }
                 }
               });
